@@ -1,0 +1,37 @@
+/**
+ * Building SCIM filter expressions (RFC 7644 3.4.2.2). Every value goes through
+ * `quoteFilterValue`, so an email such as `a" or userName pr "` stays one string literal
+ * and can never widen a lookup.
+ */
+
+/** Escapes a value as a SCIM filter string literal (JSON string rules: `"`, `\`, control characters). */
+export function quoteFilterValue(value: string): string {
+	return JSON.stringify(value);
+}
+
+export type FilterOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
+
+const ATTRIBUTE_PATH = /^[A-Za-z][\w$-]*(\.[A-Za-z][\w$-]*)?$/;
+
+export function compare(attribute: string, operator: FilterOperator, value: string | boolean): string {
+	if (!ATTRIBUTE_PATH.test(attribute)) throw new Error(`Invalid SCIM attribute name: ${attribute}`);
+	const literal = typeof value === 'boolean' ? String(value) : quoteFilterValue(value);
+	return `${attribute} ${operator} ${literal}`;
+}
+
+/** Joins clauses with `and`, each parenthesised so a raw expert filter keeps its own precedence. */
+export function allOf(clauses: string[]): string | undefined {
+	const present = clauses.filter((clause) => clause.trim() !== '');
+	if (present.length === 0) return undefined;
+	if (present.length === 1) return present[0];
+	return present.map((clause) => `(${clause})`).join(' and ');
+}
+
+export function userNameEquals(email: string): string {
+	return compare('userName', 'eq', email);
+}
+
+/** `userName eq "a" or userName eq "b" ...`: one lookup request for several emails. */
+export function userNameIn(emails: string[]): string {
+	return emails.map(userNameEquals).join(' or ');
+}

@@ -1,0 +1,205 @@
+import type { ScimClient } from './client';
+import { ScimError } from './errors';
+import { userNameEquals, userNameIn } from './filter';
+import { collectPages, readListResponse, type ListPage } from './pagination';
+import { settle } from './settle';
+
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+export type UserType = 'regular' | 'read-only' | 'billing';
+
+export interface ScimUser {
+	id: string;
+	userName: string;
+	name?: { givenName?: string; familyName?: string };
+	active?: boolean;
+	userType?: string;
+	emails?: Array<{ value?: string; primary?: boolean }>;
+	[attribute: string]: unknown;
+}
+
+/** The fields of a user this package writes. */
+export interface UserFields {
+	userName?: string;
+	givenName?: string;
+	familyName?: string;
+	userType?: UserType;
+	active?: boolean;
+}
+
+export interface ListUsersOptions {
+	filter?: string;
+	sortBy?: string;
+	sortOrder?: 'ascending' | 'descending';
+	limit?: number;
+}
+
+/** Items asked for per page; Qase documents no maximum, so the server may send fewer. */
+export const PAGE_SIZE = 100;
+
+/** Qase spelled `read-only` as `readonly` before mid-2025; read either. */
+export function normaliseUserType(value: unknown): string | undefined {
+	if (typeof value !== 'string') return undefined;
+	return value.toLowerCase() === 'readonly' ? 'read-only' : value;
+}
+
+export function sameEmail(a: string | undefined, b: string | undefined): boolean {
+	return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+}
+
+/** The SCIM PATCH operations that turn `current` into `desired`; empty when nothing differs. */
+export function patchOperationsFor(current: ScimUser | undefined, desired: UserFields): object[] {
+	const changes: Array<[string, unknown]> = [];
+	const differs = (path: string, now: unknown, wanted: unknown) => {
+		if (wanted !== undefined && (current === undefined || now !== wanted)) changes.push([path, wanted]);
+	};
+	differs('userName', current?.userName, desired.userName);
+	differs('name.givenName', current?.name?.givenName, desired.givenName);
+	differs('name.familyName', current?.name?.familyName, desired.familyName);
+	differs('userType', normaliseUserType(current?.userType), desired.userType);
+	differs('active', current?.active, desired.active);
+	// Qase's docs write the op as "Replace"; RFC 7644 makes op names case-insensitive.
+	return changes.map(([path, value]) => ({ op: 'Replace', path, value }));
+}
+
+/** User operations on top of the SCIM client. */
+export class UsersApi {
+	constructor(private readonly client: ScimClient) {}
+
+	async get(id: string): Promise<ScimUser> {
+		const response = await this.client.request('GET', userPath(id), { repeatable: true });
+		return asUser(response.body);
+	}
+
+	/** Like `get`, but a user Qase does not know (404) is undefined rather than an error. */
+	async find(id: string): Promise<ScimUser | undefined> {
+		const outcome = await settle(this.get(id));
+		if (outcome.ok) return outcome.value;
+		if (outcome.error instanceof ScimError && outcome.error.kind === 'notFound') return undefined;
+		throw outcome.error;
+	}
+
+	/** Exact, case-insensitive lookup; the filter value is escaped, and stray matches are dropped. */
+	async findByEmail(email: string): Promise<ScimUser | undefined> {
+		const page = await this.page({ filter: userNameEquals(email), startIndex: 1, count: 10 });
+		return page.resources.find((user) => sameEmail(user.userName, email));
+	}
+
+	/** Looks several emails up in one request (`or` filter); keys are lower-cased emails. */
+	async findByEmails(emails: string[]): Promise<Map<string, ScimUser>> {
+		const found = new Map<string, ScimUser>();
+		if (emails.length === 0) return found;
+		const wanted = new Set(emails.map((email) => email.toLowerCase()));
+		const users = await collectPages(
+			async (startIndex, count) => await this.page({ filter: userNameIn(emails), startIndex, count }),
+			{ pageSize: PAGE_SIZE },
+		);
+		for (const user of users) {
+			const key = String(user.userName ?? '').toLowerCase();
+			if (wanted.has(key)) found.set(key, user);
+		}
+		return found;
+	}
+
+	async page(options: { filter?: string; startIndex: number; count: number; sortBy?: string; sortOrder?: string }): Promise<ListPage<ScimUser>> {
+		const qs: Record<string, string | number> = { startIndex: options.startIndex, count: options.count };
+		if (options.filter) qs.filter = options.filter;
+		if (options.sortBy) qs.sortBy = options.sortBy;
+		if (options.sortOrder) qs.sortOrder = options.sortOrder;
+		const response = await this.client.request('GET', '/Users', { qs, repeatable: true });
+		const page = readListResponse<ScimUser>(response.body);
+		return { ...page, resources: page.resources.map(asUser) };
+	}
+
+	async list(options: ListUsersOptions = {}): Promise<ScimUser[]> {
+		return await collectPages(
+			async (startIndex, count) =>
+				await this.page({ filter: options.filter, sortBy: options.sortBy, sortOrder: options.sortOrder, startIndex, count }),
+			{ pageSize: PAGE_SIZE, limit: options.limit },
+		);
+	}
+
+	/**
+	 * Creates a user. A POST is never repeated blindly: after an unclear failure (timeout,
+	 * dropped connection, 5xx) the email is looked up first, and the user found there is the
+	 * result, so a retry can never make a duplicate.
+	 */
+	async create(fields: Required<Pick<UserFields, 'userName' | 'givenName' | 'familyName'>> & UserFields): Promise<ScimUser> {
+		const body: Record<string, unknown> = {
+			schemas: [USER_SCHEMA],
+			userName: fields.userName,
+			name: { givenName: fields.givenName, familyName: fields.familyName },
+		};
+		if (fields.userType !== undefined) body.userType = fields.userType;
+		if (fields.active !== undefined) body.active = fields.active;
+
+		let previousAttemptUnclear = false;
+		return await this.client.withRetries(
+			'POST',
+			'/Users',
+			async () => {
+				if (previousAttemptUnclear) {
+					const existing = await this.findByEmail(fields.userName);
+					if (existing) return existing;
+				}
+				const sent = await settle(this.client.sendOnce('POST', '/Users', { body }));
+				if (sent.ok) return asUser(sent.value.body);
+				previousAttemptUnclear = isUnclearFailure(sent.error);
+				throw sent.error;
+			},
+			true,
+		);
+	}
+
+	/** Applies PATCH operations; a server that answers 204 without a body is read back. */
+	async patch(id: string, operations: object[]): Promise<ScimUser> {
+		const response = await this.client.request('PATCH', userPath(id), {
+			body: { schemas: [PATCH_SCHEMA], Operations: operations },
+			repeatable: true,
+		});
+		if (response.body && typeof response.body === 'object' && 'id' in response.body) return asUser(response.body);
+		return await this.get(id);
+	}
+
+	/**
+	 * Deletes a user; false when Qase has no such user. When an earlier attempt failed
+	 * unclearly, a 404 on the retry means that attempt did delete the user.
+	 */
+	async delete(id: string): Promise<boolean> {
+		let previousAttemptUnclear = false;
+		return await this.client.withRetries(
+			'DELETE',
+			userPath(id),
+			async () => {
+				const sent = await settle(this.client.sendOnce('DELETE', userPath(id)));
+				if (sent.ok) return true;
+				if (sent.error instanceof ScimError && sent.error.kind === 'notFound') return previousAttemptUnclear;
+				previousAttemptUnclear = isUnclearFailure(sent.error);
+				throw sent.error;
+			},
+			true,
+		);
+	}
+}
+
+/** A failure after which the request may or may not have taken effect. */
+function isUnclearFailure(error: unknown): boolean {
+	return error instanceof ScimError && error.retryable && error.kind !== 'rateLimited';
+}
+
+function userPath(id: string): string {
+	return `/Users/${encodeURIComponent(id)}`;
+}
+
+function asUser(body: unknown): ScimUser {
+	if (!body || typeof body !== 'object' || !('id' in body)) {
+		throw new ScimError({
+			kind: 'invalidResponse',
+			message: 'Qase answered without a user where one was expected',
+			description: 'The response had no user id. Check that the base URL points at the SCIM API.',
+		});
+	}
+	const user = body as ScimUser;
+	return { ...user, id: String(user.id) };
+}
