@@ -98,7 +98,7 @@ class Sandbox {
 	};
 
 	/** Every stored user, as the API returns them. */
-	getUsers = () => [...this.store.byId.values()].map((user) => renderUser(user, this.baseUrl));
+	getUsers = () => this.store.all().map((user) => renderUser(user, this.baseUrl));
 
 	/** Replaces the fault configuration; `{}` switches faults off. @param {import('./faults').Faults} faults */
 	setFaults = (faults) => this.faultInjector.set(faults);

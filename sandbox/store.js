@@ -112,14 +112,23 @@ class UserStore {
 		this.byId = new Map();
 		/** @type {Map<string, StoredUser>} */
 		this.byUserName = new Map();
+		/** @type {StoredUser[] | null} all users in id order, rebuilt after a create or delete */
+		this.ordered = null;
 		this.nextId = 1;
 		/** @type {string | null} */
 		this.ownerId = null;
 	}
 
+	/** All users in id order; callers must not modify the array. */
+	all() {
+		this.ordered ??= [...this.byId.values()];
+		return this.ordered;
+	}
+
 	clear() {
 		this.byId.clear();
 		this.byUserName.clear();
+		this.ordered = null;
 		this.nextId = 1;
 		this.ownerId = null;
 		this.onChange();
@@ -196,6 +205,7 @@ class UserStore {
 		if (id === this.ownerId) throw new ScimError(409, `User ${id} is the workspace owner and cannot be deleted`);
 		this.byId.delete(id);
 		this.byUserName.delete(user.userName.toLowerCase());
+		this.ordered = null;
 		this.onChange();
 	}
 
@@ -228,6 +238,7 @@ class UserStore {
 
 	/** @param {StoredUser} user */
 	index(user) {
+		if (!this.byId.has(user.id)) this.ordered = null;
 		this.byId.set(user.id, user);
 		this.byUserName.set(user.userName.toLowerCase(), user);
 	}
@@ -244,9 +255,9 @@ class UserStore {
 
 	/** @param {string | undefined} filter */
 	select(filter) {
-		if (!filter) return [...this.byId.values()];
+		if (!filter) return this.all();
 		const { matches, userNames } = compileFilter(filter);
-		if (!userNames) return [...this.byId.values()].filter(matches);
+		if (!userNames) return this.all().filter(matches);
 		const found = new Set(userNames.map((userName) => this.findByUserName(userName)));
 		found.delete(undefined);
 		return /** @type {StoredUser[]} */ ([...found]).sort((a, b) => Number(a.id) - Number(b.id));
@@ -257,10 +268,8 @@ class UserStore {
 		return { nextId: this.nextId, ownerId: this.ownerId, users: [...this.byId.values()] };
 	}
 
-	/** @param {{ nextId: number, ownerId: string | null, users: StoredUser[] }} snapshot */
+	/** Loads a snapshot into this (new, empty) store. @param {{ nextId: number, ownerId: string | null, users: StoredUser[] }} snapshot */
 	restore(snapshot) {
-		this.byId.clear();
-		this.byUserName.clear();
 		for (const user of snapshot.users) this.index(user);
 		this.nextId = snapshot.nextId;
 		this.ownerId = snapshot.ownerId;
