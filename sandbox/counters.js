@@ -8,26 +8,32 @@ const DEFAULT_REQUEST_LOG_SIZE = 100000;
  * @typedef {'error' | 'drop' | 'commitThenDrop' | 'rateLimited'} FaultKind
  */
 
+function emptyCounts() {
+	return {
+		total: 0,
+		/** @type {Record<string, number>} */
+		byMethod: {},
+		/** @type {Record<string, number>} */
+		byStatus: {},
+		/** @type {Record<string, number>} */
+		byMethodStatus: {},
+		/** @type {Record<FaultKind, number>} */
+		faults: { error: 0, drop: 0, commitThenDrop: 0, rateLimited: 0 },
+		/** @type {RequestRecord[]} a ring once full: ringStart is the oldest entry */
+		ring: [],
+		ringStart: 0,
+	};
+}
+
 /** Counts SCIM requests by method and status, and keeps the latest ones in a bounded ring. */
 class RequestCounters {
 	constructor(logSize = DEFAULT_REQUEST_LOG_SIZE) {
 		this.logSize = logSize;
-		this.reset();
+		this.counts = emptyCounts();
 	}
 
 	reset() {
-		this.total = 0;
-		/** @type {Record<string, number>} */
-		this.byMethod = {};
-		/** @type {Record<string, number>} */
-		this.byStatus = {};
-		/** @type {Record<string, number>} */
-		this.byMethodStatus = {};
-		/** @type {Record<FaultKind, number>} */
-		this.faults = { error: 0, drop: 0, commitThenDrop: 0, rateLimited: 0 };
-		/** @type {RequestRecord[]} */
-		this.ring = [];
-		this.ringStart = 0;
+		this.counts = emptyCounts();
 	}
 
 	/**
@@ -36,32 +42,34 @@ class RequestCounters {
 	 */
 	record(request) {
 		const { method, status } = request;
-		this.total++;
-		increment(this.byMethod, method);
-		increment(this.byStatus, status);
-		increment(this.byMethodStatus, `${method} ${status}`);
+		const counts = this.counts;
+		counts.total++;
+		increment(counts.byMethod, method);
+		increment(counts.byStatus, status);
+		increment(counts.byMethodStatus, `${method} ${status}`);
 		const entry = { ...request, at: new Date().toISOString() };
-		if (this.ring.length < this.logSize) {
-			this.ring.push(entry);
+		if (counts.ring.length < this.logSize) {
+			counts.ring.push(entry);
 		} else {
-			this.ring[this.ringStart] = entry;
-			this.ringStart = (this.ringStart + 1) % this.logSize;
+			counts.ring[counts.ringStart] = entry;
+			counts.ringStart = (counts.ringStart + 1) % this.logSize;
 		}
 	}
 
 	/** @param {FaultKind} kind */
 	recordFault(kind) {
-		this.faults[kind]++;
+		this.counts.faults[kind]++;
 	}
 
 	snapshot() {
+		const { total, byMethod, byStatus, byMethodStatus, faults, ring, ringStart } = this.counts;
 		return {
-			total: this.total,
-			byMethod: { ...this.byMethod },
-			byStatus: { ...this.byStatus },
-			byMethodStatus: { ...this.byMethodStatus },
-			faults: { ...this.faults },
-			requests: [...this.ring.slice(this.ringStart), ...this.ring.slice(0, this.ringStart)],
+			total,
+			byMethod: { ...byMethod },
+			byStatus: { ...byStatus },
+			byMethodStatus: { ...byMethodStatus },
+			faults: { ...faults },
+			requests: [...ring.slice(ringStart), ...ring.slice(0, ringStart)],
 		};
 	}
 }

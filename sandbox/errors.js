@@ -31,4 +31,4 @@ class ScimError extends Error {
 /** @param {string} detail */
 const invalidValue = (detail) => new ScimError(400, detail, 'invalidValue');
 
-module.exports = { ScimError, invalidValue, ERROR_SCHEMA };
+module.exports = { ScimError, invalidValue };

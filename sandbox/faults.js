@@ -85,6 +85,11 @@ function validateFaults(faults) {
 class FaultInjector {
 	/** @param {Faults} [faults] */
 	constructor(faults = {}) {
+		/** @type {Faults} */
+		this.faults = {};
+		this.burstRemaining = 0;
+		/** @type {() => number} uniform in [0, 1) */
+		this.random = Math.random;
 		this.set(faults);
 	}
 

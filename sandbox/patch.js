@@ -41,12 +41,12 @@ function explicitOperations({ op, path, value }) {
 
 /**
  * Applies a PatchOp message (RFC 7644 §3.5.2) to `user` in place and returns it.
- * @param {Record<string, any>} user
+ * @param {any} user a SCIM User resource
  * @param {unknown} body
  */
 function applyPatch(user, body) {
 	if (!isObject(body)) throw new ScimError(400, 'The request body must be a JSON object', 'invalidSyntax');
-	const message = /** @type {Record<string, any>} */ (body);
+	const message = /** @type {any} */ (body); // its shape is what patchBodyValidation checks
 	if (Array.isArray(message.Operations) && !message.Operations.every(isObject)) {
 		throw new ScimError(400, 'Every entry of Operations must be an object', 'invalidSyntax');
 	}

@@ -216,7 +216,9 @@ class UserStore {
 	 * @param {UserFields} fields
 	 */
 	update(user, fields) {
-		if (JSON.stringify(fieldsOf(user)) === JSON.stringify(fieldsOf({ ...user, title: undefined, ...fields }))) return user;
+		// `fields` has no title when the title is cleared, hence the explicit undefined.
+		const unchanged = JSON.stringify(fieldsOf(user)) === JSON.stringify(fieldsOf({ ...user, title: undefined, ...fields }));
+		if (unchanged) return user;
 		this.assertUnique(fields.userName, user.id);
 		this.byUserName.delete(user.userName.toLowerCase());
 		delete user.title;
