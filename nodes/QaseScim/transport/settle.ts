@@ -7,3 +7,12 @@ export async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 		(error: unknown): Settled<T> => ({ ok: false, error }),
 	);
 }
+
+/** The outcome of a synchronous call as a value. */
+export function attempt<T>(call: () => T): Settled<T> {
+	try {
+		return { ok: true, value: call() };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}

@@ -86,20 +86,41 @@ export class UsersApi {
 		return page.resources.find((user) => sameEmail(user.userName, email));
 	}
 
-	/** Looks several emails up in one request (`or` filter); keys are lower-cased emails. */
+	/**
+	 * Looks many emails up with few requests: `or` filters of up to LOOKUP_BATCH_SIZE emails.
+	 * A server that refuses such a filter (400) is asked one email at a time from then on.
+	 * Keys of the result are lower-cased emails; absent emails are absent.
+	 */
 	async findByEmails(emails: string[]): Promise<Map<string, ScimUser>> {
 		const found = new Map<string, ScimUser>();
-		if (emails.length === 0) return found;
-		const wanted = new Set(emails.map((email) => email.toLowerCase()));
-		const users = await collectPages(
-			async (startIndex, count) => await this.page({ filter: userNameIn(emails), startIndex, count }),
-			{ pageSize: PAGE_SIZE },
-		);
-		for (const user of users) {
-			const key = String(user.userName ?? '').toLowerCase();
-			if (wanted.has(key)) found.set(key, user);
+		const unique = [...new Map(emails.map((email) => [email.toLowerCase(), email])).values()];
+		for (const batch of lookupBatches(unique)) {
+			const users = await this.lookupBatch(batch);
+			for (const user of users) found.set(user.userName.toLowerCase(), user);
 		}
 		return found;
+	}
+
+	private batchFiltersRefused = false;
+
+	private async lookupBatch(emails: string[]): Promise<ScimUser[]> {
+		if (emails.length > 1 && !this.batchFiltersRefused) {
+			const wanted = new Set(emails.map((email) => email.toLowerCase()));
+			const outcome = await settle(
+				collectPages(async (startIndex, count) => await this.page({ filter: userNameIn(emails), startIndex, count }), {
+					pageSize: emails.length,
+				}),
+			);
+			if (outcome.ok) return outcome.value.filter((user) => wanted.has(String(user.userName).toLowerCase()));
+			if (!(outcome.error instanceof ScimError && outcome.error.kind === 'badRequest')) throw outcome.error;
+			this.batchFiltersRefused = true;
+		}
+		const users: ScimUser[] = [];
+		for (const email of emails) {
+			const user = await this.findByEmail(email);
+			if (user) users.push(user);
+		}
+		return users;
 	}
 
 	async page(options: { filter?: string; startIndex: number; count: number; sortBy?: string; sortOrder?: string }): Promise<ListPage<ScimUser>> {
@@ -152,14 +173,19 @@ export class UsersApi {
 		);
 	}
 
-	/** Applies PATCH operations; a server that answers 204 without a body is read back. */
-	async patch(id: string, operations: object[]): Promise<ScimUser> {
+	/**
+	 * Applies PATCH operations and returns the user. A server that answers 204 without a body
+	 * is read back, unless `readBack` is false (then the result is undefined).
+	 */
+	async patch(id: string, operations: object[]): Promise<ScimUser>;
+	async patch(id: string, operations: object[], options: { readBack: false }): Promise<ScimUser | undefined>;
+	async patch(id: string, operations: object[], options = { readBack: true }): Promise<ScimUser | undefined> {
 		const response = await this.client.request('PATCH', userPath(id), {
 			body: { schemas: [PATCH_SCHEMA], Operations: operations },
 			repeatable: true,
 		});
 		if (response.body && typeof response.body === 'object' && 'id' in response.body) return asUser(response.body);
-		return await this.get(id);
+		return options.readBack ? await this.get(id) : undefined;
 	}
 
 	/**
@@ -181,6 +207,29 @@ export class UsersApi {
 			true,
 		);
 	}
+}
+
+/** Emails per `or` lookup, and the longest filter text: together they keep URLs near 4 KB. */
+export const LOOKUP_BATCH_SIZE = 50;
+const MAX_LOOKUP_FILTER_LENGTH = 2500;
+
+/** Splits emails into lookup batches bounded by count and by filter length. */
+export function lookupBatches(emails: string[]): string[][] {
+	const batches: string[][] = [];
+	let current: string[] = [];
+	let length = 0;
+	for (const email of emails) {
+		const clauseLength = userNameEquals(email).length + 4;
+		if (current.length > 0 && (current.length >= LOOKUP_BATCH_SIZE || length + clauseLength > MAX_LOOKUP_FILTER_LENGTH)) {
+			batches.push(current);
+			current = [];
+			length = 0;
+		}
+		current.push(email);
+		length += clauseLength;
+	}
+	if (current.length > 0) batches.push(current);
+	return batches;
 }
 
 /** A failure after which the request may or may not have taken effect. */

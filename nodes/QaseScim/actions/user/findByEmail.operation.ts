@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { UsersApi } from '../../transport/users';
+import { attempt, settle, type Settled } from '../../transport/settle';
+import { lookupBatches, type ScimUser, type UsersApi } from '../../transport/users';
+import { forEachConcurrently } from '../concurrency';
+import { ItemFailure, type ItemResult, type RunSettings } from '../types';
 import { readEmail } from './input';
 import { forOperations, formatUser, notFoundError, simplifyOption } from './shared';
 
@@ -36,12 +39,41 @@ export const description: INodeProperties[] = [
 	simplifyOption(['findByEmail']),
 ];
 
-export async function execute(this: IExecuteFunctions, users: UsersApi, itemIndex: number): Promise<IDataObject[]> {
-	const email = readEmail(this.getNodeParameter('email', itemIndex), 'Email');
-	const user = await users.findByEmail(email);
-	if (user) return [formatUser(this, itemIndex, user, { found: true })];
+/**
+ * Looks up every item's email with as few requests as the server allows: emails are read
+ * first (a bad one stops the run before anything is sent), then looked up in `or` batches.
+ */
+export async function executeBatch(this: IExecuteFunctions, users: UsersApi, settings: RunSettings): Promise<ItemResult[]> {
+	const itemCount = this.getInputData().length;
+	const emails = Array.from({ length: itemCount }, (_, itemIndex) =>
+		attempt(() => readEmail(this.getNodeParameter('email', itemIndex), 'Email')),
+	);
+	const firstBad = emails.findIndex((email) => !email.ok);
+	if (firstBad >= 0 && !this.continueOnFail()) throw new ItemFailure(firstBad, (emails[firstBad] as { error: unknown }).error);
 
-	const whenNotFound = this.getNodeParameter('whenNotFound', itemIndex) as string;
+	const valid = emails.flatMap((email) => (email.ok ? [email.value] : []));
+	const batches = lookupBatches([...new Map(valid.map((email) => [email.toLowerCase(), email])).values()]);
+	const lookups = new Map<string, Settled<ScimUser | undefined>>();
+	await forEachConcurrently(batches.length, settings.parallelism, async (batchIndex) => {
+		const batch = batches[batchIndex];
+		const found = await settle(users.findByEmails(batch));
+		for (const email of batch) {
+			const key = email.toLowerCase();
+			lookups.set(key, found.ok ? { ok: true, value: found.value.get(key) } : found);
+		}
+	});
+
+	return emails.map((email, itemIndex): ItemResult => {
+		if (!email.ok) return { itemIndex, outcome: email };
+		const lookup = lookups.get(email.value.toLowerCase()) as Settled<ScimUser | undefined>;
+		if (!lookup.ok) return { itemIndex, outcome: lookup };
+		return { itemIndex, outcome: attempt(() => outputFor(this, itemIndex, email.value, lookup.value)) };
+	});
+}
+
+function outputFor(context: IExecuteFunctions, itemIndex: number, email: string, user: ScimUser | undefined): IDataObject[] {
+	if (user) return [formatUser(context, itemIndex, user, { found: true })];
+	const whenNotFound = context.getNodeParameter('whenNotFound', itemIndex) as string;
 	if (whenNotFound === 'nothing') return [];
 	if (whenNotFound === 'error') throw notFoundError({ by: 'email', email });
 	return [{ found: false, email }];
