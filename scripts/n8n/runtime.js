@@ -152,7 +152,6 @@ function baseEnv(userFolder, encryptionKey, major) {
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
 		// community packages: load what is in <userFolder>/.n8n/nodes, never reinstall from npm,
 		// don't fetch the verified-packages list
@@ -174,7 +173,19 @@ function baseEnv(userFolder, encryptionKey, major) {
 		NO_COLOR: '1',
 		FORCE_COLOR: '0',
 	};
-	if (major < 2) env.N8N_RUNNERS_ENABLED = 'false';
+	if (major < 2) {
+		// 1.x: no task runner for the CLI (the Code node then runs in-process)
+		env.N8N_RUNNERS_ENABLED = 'false';
+	} else {
+		// 2.x always runs a JS task runner (internal mode; it also warns that the Python runner's
+		// virtualenv is missing, which cannot be switched off). Skip the MCP server registry,
+		// fetched from n8n's API at startup (unreachable here).
+		env.N8N_DISABLED_MODULES = 'mcp-registry';
+		// the values 2.x says will become defaults; set explicitly so it stops warning
+		env.N8N_RUNNERS_TASK_TIMEOUT = '60';
+		env.N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES = String(256 * 1024 * 1024);
+		env.N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES = '1000';
+	}
 	return env;
 }
 
@@ -377,7 +388,9 @@ async function activateWorkflow(ctx, id) {
 	if (ctx.server && ctx.session) {
 		const { data: wf } = await ctx.session.request('GET', `/rest/workflows/${id}`);
 		if (ctx.major >= 2) {
-			return (await ctx.session.request('POST', `/rest/workflows/${id}/activate`, { versionId: wf.versionId })).data;
+			const activated = (await ctx.session.request('POST', `/rest/workflows/${id}/activate`, { versionId: wf.versionId })).data;
+			await waitForPublication(ctx.session, id, wf.versionId);
+			return activated;
 		}
 		return (await ctx.session.request('PATCH', `/rest/workflows/${id}`, { active: true, versionId: wf.versionId })).data;
 	}
@@ -389,6 +402,50 @@ async function activateWorkflow(ctx, id) {
 		throw new Error(`n8n ${args.join(' ')} failed (exit ${res.code}):\n${tail(out)}`);
 	}
 	return undefined;
+}
+
+/**
+ * n8n 2.x publishes through an outbox: POST /activate returns before the triggers (webhooks)
+ * are registered. Poll /rest/workflows/:id/publication-status until this version is live.
+ * @param {Session} session @param {string} id @param {string} versionId @param {number} [timeoutMs]
+ */
+async function waitForPublication(session, id, versionId, timeoutMs = 30_000) {
+	const started = Date.now();
+	/** @type {any} */
+	let status;
+	for (;;) {
+		try {
+			status = (await session.request('GET', `/rest/workflows/${id}/publication-status`)).data;
+		} catch (e) {
+			// 404: the publication service is off (N8N_USE_WORKFLOW_PUBLICATION_SERVICE=false),
+			// activation was synchronous
+			// @ts-ignore
+			if (e.status === 404) return;
+			throw e;
+		}
+		const failed = (status?.triggers || []).filter((/** @type {any} */ t) => t.status === 'failed' || t.errorMessage);
+		if (failed.length) throw new Error(`activating workflow ${id} failed: ${JSON.stringify(failed)}`);
+		if (!status?.pendingVersionId && status?.liveVersionId === versionId) return;
+		if (Date.now() - started > timeoutMs) {
+			throw new Error(`workflow ${id} was not live ${timeoutMs} ms after activation: ${JSON.stringify(status)}`);
+		}
+		await new Promise((r) => setTimeout(r, 200));
+	}
+}
+
+/**
+ * Waits until an active workflow's triggers are live on the running server. 1.x activates
+ * synchronously (before startN8n returns, or within the REST call), so this returns at once;
+ * 2.x publishes through an outbox in the background, also for workflows published by the CLI
+ * before `n8n start`, so this polls the publication status (needs a session: setupOwner/login).
+ * @param {Context} ctx @param {string} id @param {number} [timeoutMs]
+ */
+async function waitForActivation(ctx, id, timeoutMs = 30_000) {
+	if (ctx.major < 2) return;
+	if (!ctx.server || !ctx.session) throw new Error('waitForActivation: start n8n and log in (setupOwner/login) first');
+	const { data: wf } = await ctx.session.request('GET', `/rest/workflows/${id}`);
+	if (!wf.activeVersionId) throw new Error(`workflow ${id} is not published`);
+	await waitForPublication(ctx.session, id, wf.activeVersionId, timeoutMs);
 }
 
 // ---------------------------------------------------------------- community package
@@ -472,7 +529,8 @@ async function startN8n(ctx, opts = {}) {
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `${url}/`,
-		WEBHOOK_URL: `${url}/`,
+		// the public base URL of webhooks (2.x renamed WEBHOOK_URL and warns about the old name)
+		...(ctx.major >= 2 ? { N8N_WEBHOOK_URL: `${url}/` } : { WEBHOOK_URL: `${url}/` }),
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_LOG_LEVEL: ctx.env.N8N_LOG_LEVEL || 'info',
 		...(opts.env || {}),
@@ -521,12 +579,17 @@ async function startN8n(ctx, opts = {}) {
 			await server.stop();
 			throw new Error(`n8n did not become healthy on ${url} within ${timeoutMs} ms:\n${tail(output)}`);
 		}
-		if ((await probe(`${url}/healthz`)) && (await probe(`${url}/rest/settings`))) break;
+		// n8n listens (and /healthz answers) before it has activated the active workflows; the
+		// "Editor is now accessible" line comes after that (1.x, and 2.x without the publication
+		// service; with it, 2.x activates in the background: see waitForActivation).
+		if (READY_LINE.test(output) && (await probe(`${url}/healthz`))) break;
 		await new Promise((r) => setTimeout(r, 300));
 	}
 	ctx.server = server;
 	return server;
 }
+
+const READY_LINE = /Editor is now accessible via/;
 
 /** @param {string} url */
 async function probe(url) {
@@ -678,6 +741,7 @@ module.exports = {
 	executeWorkflow,
 	nodeOutput,
 	activateWorkflow,
+	waitForActivation,
 	startN8n,
 	setupOwner,
 	login,
