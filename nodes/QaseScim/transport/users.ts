@@ -58,7 +58,8 @@ export function patchOperationsFor(current: ScimUser | undefined, desired: UserF
 	differs('name.givenName', current?.name?.givenName, desired.givenName);
 	differs('name.familyName', current?.name?.familyName, desired.familyName);
 	differs('userType', normaliseUserType(current?.userType), desired.userType);
-	differs('active', current?.active, desired.active);
+	// A server that leaves `active` out treats the user as active (RFC 7643 gives no default).
+	differs('active', current === undefined ? undefined : current.active !== false, desired.active);
 	// Qase's docs write the op as "Replace"; RFC 7644 makes op names case-insensitive.
 	return changes.map(([path, value]) => ({ op: 'Replace', path, value }));
 }

@@ -9,6 +9,7 @@ import * as findByEmail from './findByEmail.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as reactivate from './reactivate.operation';
+import * as sync from './sync.operation';
 import * as update from './update.operation';
 
 export const userOperations: Record<string, Operation> = {
@@ -20,6 +21,7 @@ export const userOperations: Record<string, Operation> = {
 	get,
 	getAll,
 	reactivate,
+	sync,
 	update,
 };
 
@@ -78,6 +80,13 @@ const operationSelector: INodeProperties = {
 			value: 'reactivate',
 			action: 'Reactivate a user',
 			description: 'Set a deactivated user active again',
+		},
+		{
+			name: 'Sync Users',
+			value: 'sync',
+			action: 'Sync users with a directory',
+			description:
+				'Make Qase match the input items (one per directory user): create, update, reactivate, and optionally deactivate users not in the input',
 		},
 		{
 			name: 'Update',

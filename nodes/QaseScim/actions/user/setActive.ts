@@ -9,7 +9,7 @@ export function setActiveOperation(operation: string, active: boolean) {
 
 	async function execute(this: IExecuteFunctions, users: UsersApi, itemIndex: number): Promise<IDataObject[]> {
 		const current = await fetchSelectedUser(users, readUserSelection(this, itemIndex));
-		if (current.active === active) return [formatUser(this, itemIndex, current, { changed: false })];
+		if ((current.active !== false) === active) return [formatUser(this, itemIndex, current, { changed: false })];
 		// Qase's docs write the op as "Replace".
 		const user = await users.patch(current.id, [{ op: 'Replace', path: 'active', value: active }]);
 		return [formatUser(this, itemIndex, user, { changed: true })];
