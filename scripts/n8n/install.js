@@ -130,9 +130,13 @@ function runWithProgress(label, cmd, args, opts) {
 	log(`${label}: ${cmd} ${args.join(' ')}`);
 	return new Promise((resolve, reject) => {
 		const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env || process.env, stdio: ['ignore', out, out] });
+		let measuring = false;
 		const timer = setInterval(async () => {
-			const mb = await folderSizeMb(opts.sizeOf);
 			const secs = Math.round((Date.now() - started) / 1000);
+			if (measuring) return log(`${label}: still working, ${secs}s elapsed`);
+			measuring = true;
+			const mb = await folderSizeMb(opts.sizeOf);
+			measuring = false;
 			log(`${label}: still working, ${secs}s elapsed${mb === null ? '' : `, ${mb} MB in ${opts.sizeOf}`}`);
 		}, PROGRESS_EVERY_MS);
 		const onSignal = () => child.kill('SIGTERM');
@@ -312,7 +316,12 @@ async function install(version, dir) {
 	const rebuildArgs = ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--build-from-source', '--loglevel=warn'];
 	if (bringsOwnNode()) rebuildArgs.push(`--nodedir=${path.join(dir, 'node_modules', NODE_PACKAGE)}`);
 	const t1 = Date.now();
-	await runWithProgress('npm rebuild sqlite3', 'npm', rebuildArgs, { cwd: dir, env: rt.env, logFile, sizeOf: dir });
+	const sqliteLoads = () => execText(rt.nodeBin, ['-e', "require('sqlite3')"], { cwd: dir, env: rt.env }).then(() => true, () => false);
+	if (await sqliteLoads()) {
+		log('sqlite3 already built for this Node, no rebuild needed');
+	} else {
+		await runWithProgress('npm rebuild sqlite3', 'npm', rebuildArgs, { cwd: dir, env: rt.env, logFile, sizeOf: dir });
+	}
 	const tRebuild = (Date.now() - t1) / 1000;
 
 	// Smoke check: sqlite3 loads under the runtime Node, and n8n answers --version.

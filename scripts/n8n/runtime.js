@@ -288,7 +288,7 @@ async function importJson(ctx, kind, items) {
 		const res = await runCli(ctx, [`import:${kind}`, `--input=${file}`]);
 		const out = res.stdout + res.stderr;
 		if (res.code !== 0 || /An error occurred while importing|Error importing/i.test(out)) {
-			throw new Error(`n8n import:${kind} failed (exit ${res.code}):\n${tail(out)}`);
+			throw new Error(`n8n import:${kind} failed (exit ${res.code}${res.signal ? `, ${res.signal}` : ''}):\n${tail(out)}`);
 		}
 		return res;
 	} finally {
