@@ -5,24 +5,20 @@
  * make each answer happen on demand and whose counters show exactly what the node sent.
  */
 const { testCredential, listSearch } = require('../helpers/engine');
-const { sandboxTarget, serverView, runQase, locate, QaseScim, QaseScimApi } = require('./support');
+const { sandboxTarget, useTarget, runQase, locate, QaseScim, QaseScimApi } = require('./support');
 
-/** @type {import('./support').Target} */
-let target;
-/** @type {ReturnType<typeof serverView>} */
-let server;
-/** @type {any} */
-let sandbox;
+// The seeded workspace: its owner is what 409 and the credential test need.
+const context = useTarget(sandboxTarget, ({ target }) => context.target.sandbox.reset({ seed: true }));
+const sandbox = {
+	get ownerId() {
+		return context.target.sandbox.ownerId;
+	},
+	setFaults: (/** @type {object} */ faults) => context.target.sandbox.setFaults(faults),
+	counters: () => context.target.sandbox.counters(),
+	resetCounters: () => context.target.sandbox.resetCounters(),
+};
 
-beforeAll(async () => {
-	target = await sandboxTarget();
-	server = serverView(target);
-	sandbox = target.sandbox;
-});
-afterAll(async () => await target.stop());
-beforeEach(() => sandbox.reset({ seed: true }));
-
-const run = (/** @type {Record<string, unknown>} */ parameters, /** @type {any} */ options) => runQase(target, parameters, options);
+const run = (/** @type {Record<string, unknown>} */ parameters, /** @type {any} */ options) => runQase(context.target, parameters, options);
 /** Requests the node sent since the last counter reset, as "METHOD status" strings. */
 const sent = () => sandbox.counters().requests.map((/** @type {any} */ request) => `${request.method} ${request.status}`);
 
@@ -63,7 +59,7 @@ describe('error statuses become clear per-item errors', () => {
 	test('409: deleting the workspace owner says so, and the owner stays', async () => {
 		const result = await run({ operation: 'delete', user: locate('id', sandbox.ownerId) });
 		expect(result.error?.message).toMatch(/workspace owner/);
-		expect((await server.byEmail('owner@example.com'))).toHaveLength(1);
+		expect((await context.server.byEmail('owner@example.com'))).toHaveLength(1);
 	});
 
 	test('5xx: retried with backoff until the retries are spent, then a clear error', async () => {
@@ -93,7 +89,7 @@ describe('error statuses become clear per-item errors', () => {
 		const result = await resultPromise;
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ email: 'once@example.com', action: 'created' });
-		expect(await server.byEmail('once@example.com')).toHaveLength(1);
+		expect(await context.server.byEmail('once@example.com')).toHaveLength(1);
 		expect(sandbox.counters().byMethod.POST).toBe(1);
 	});
 
@@ -105,27 +101,27 @@ describe('error statuses become clear per-item errors', () => {
 
 describe('the credential test', () => {
 	test('passes with the right token, and tells 401 from 403', async () => {
-		expect(await testCredential({ credentialType: QaseScimApi, data: { baseUrl: `${target.baseUrl}/`, token: target.token } })).toMatchObject({ status: 'OK' });
+		expect(await testCredential({ credentialType: QaseScimApi, data: { baseUrl: `${context.target.baseUrl}/`, token: context.target.token } })).toMatchObject({ status: 'OK' });
 
-		const wrong = await testCredential({ credentialType: QaseScimApi, data: { baseUrl: target.baseUrl, token: 'nope' } });
+		const wrong = await testCredential({ credentialType: QaseScimApi, data: { baseUrl: context.target.baseUrl, token: 'nope' } });
 		expect(wrong).toMatchObject({ status: 'Error' });
 		expect(wrong.message).toMatch(/token was not accepted/);
 
 		sandbox.setFaults({ errorRate: 1, errorStatuses: [403] });
-		const forbidden = await testCredential({ credentialType: QaseScimApi, data: { baseUrl: target.baseUrl, token: target.token } });
+		const forbidden = await testCredential({ credentialType: QaseScimApi, data: { baseUrl: context.target.baseUrl, token: context.target.token } });
 		expect(forbidden.message).toMatch(/SCIM is disabled/);
 	});
 
 	test('refuses plain HTTP off loopback without sending the token', async () => {
-		const result = await testCredential({ credentialType: QaseScimApi, data: { baseUrl: 'http://qase.example.com/scim/v2', token: target.token } });
+		const result = await testCredential({ credentialType: QaseScimApi, data: { baseUrl: 'http://qase.example.com/scim/v2', token: context.target.token } });
 		expect(result.status).toBe('Error');
 	});
 });
 
 describe('From List', () => {
 	test('searches users by email, a page at a time', async () => {
-		const base = { nodeType: QaseScim, credentialTypes: [QaseScimApi], credentials: { qaseScimApi: { baseUrl: target.baseUrl, token: target.token } } };
-		for (let i = 0; i < 60; i++) await server.add({ email: `pick${String(i).padStart(2, '0')}@example.com` });
+		const base = { nodeType: QaseScim, credentialTypes: [QaseScimApi], credentials: { qaseScimApi: { baseUrl: context.target.baseUrl, token: context.target.token } } };
+		for (let i = 0; i < 60; i++) await context.server.add({ email: `pick${String(i).padStart(2, '0')}@example.com` });
 		const first = await listSearch({ ...base, parameters: { resource: 'user', operation: 'get' }, method: 'searchUsers', filter: 'pick' });
 		expect(first.results).toHaveLength(50);
 		expect(first.results[0]).toMatchObject({ name: expect.stringContaining('pick00@example.com'), value: expect.any(String) });

@@ -107,7 +107,27 @@ async function runQase(target, parameters, options = {}) {
 	});
 }
 
+/**
+ * Starts a target for the enclosing describe block (stopped after it) and resets it before
+ * each test, then runs `prepare`. Read `.target`, `.server` inside tests.
+ * @param {() => Promise<Target>} makeTarget
+ * @param {(context: { target: Target, server: ReturnType<typeof serverView> }) => Promise<void> | void} [prepare]
+ */
+function useTarget(makeTarget, prepare) {
+	const context = /** @type {{ target: Target, server: ReturnType<typeof serverView> }} */ ({});
+	beforeAll(async () => {
+		context.target = await makeTarget();
+		context.server = serverView(context.target);
+	});
+	afterAll(async () => await context.target.stop());
+	beforeEach(async () => {
+		await context.target.reset();
+		await prepare?.(context);
+	});
+	return context;
+}
+
 /** A resource locator value. @param {'id' | 'email' | 'list'} mode @param {string} value */
 const locate = (mode, value) => ({ __rl: true, mode, value });
 
-module.exports = { TOKEN, sandboxTarget, scimmyTarget, serverView, runQase, locate, QaseScim, QaseScimApi };
+module.exports = { TOKEN, sandboxTarget, scimmyTarget, serverView, useTarget, runQase, locate, QaseScim, QaseScimApi };

@@ -4,7 +4,7 @@
  * The main scenario runs against the Qase sandbox and SCIMMY; the request-count checks use
  * the sandbox's counters.
  */
-const { sandboxTarget, scimmyTarget, serverView, runQase } = require('./support');
+const { sandboxTarget, scimmyTarget, serverView, useTarget, runQase } = require('./support');
 
 const syncParameters = {
 	operation: 'sync',
@@ -52,22 +52,10 @@ describe.each([
 	['the Qase sandbox', sandboxTarget],
 	['SCIMMY', scimmyTarget],
 ])('Sync Users against %s', (_name, makeTarget) => {
-	/** @type {import('./support').Target} */
-	let target;
-	/** @type {ReturnType<typeof serverView>} */
-	let server;
-	beforeAll(async () => {
-		target = await makeTarget();
-		server = serverView(target);
-	});
-	afterAll(async () => await target.stop());
-	beforeEach(async () => {
-		await target.reset();
-		await seedDrift(server);
-	});
+	const context = useTarget(makeTarget, async ({ server }) => await seedDrift(server));
 
 	test('converges: creates, updates, reactivates, deactivates the missing, spares the protected', async () => {
-		const result = await runQase(target, syncParameters, { items: directory });
+		const result = await runQase(context.target, syncParameters, { items: directory });
 		expect(result.error).toBeUndefined();
 		const changes = result.items.filter((item) => !item.json.summary).map((item) => [item.json.action, item.json.email.toLowerCase(), item.pairedItem]);
 		expect(changes).toEqual([
@@ -77,51 +65,42 @@ describe.each([
 			['deactivate', 'leaver@example.com', { item: 0 }],
 		]);
 		expect(result.items.at(-1)?.json).toMatchObject({ summary: true, created: 1, updated: 1, reactivated: 1, deactivated: 1, deleted: 0, failed: 0 });
-		expect(stateOf(await server.users())).toEqual(converged);
+		expect(stateOf(await context.server.users())).toEqual(converged);
 
-		const again = await runQase(target, syncParameters, { items: directory });
+		const again = await runQase(context.target, syncParameters, { items: directory });
 		expect(again.items.map((item) => item.json)).toEqual([expect.objectContaining({ summary: true, created: 0, updated: 0, reactivated: 0, deactivated: 0 })]);
-		expect(stateOf(await server.users())).toEqual(converged);
+		expect(stateOf(await context.server.users())).toEqual(converged);
 	});
 
 	test('Delete for users not in input', async () => {
-		await runQase(target, { ...syncParameters, missingUserAction: 'delete' }, { items: directory });
-		const emails = (await server.users()).map((user) => user.userName.toLowerCase()).sort();
+		await runQase(context.target, { ...syncParameters, missingUserAction: 'delete' }, { items: directory });
+		const emails = (await context.server.users()).map((user) => user.userName.toLowerCase()).sort();
 		expect(emails).not.toContain('leaver@example.com');
 		expect(emails).toContain('owner@example.com');
 	});
 });
 
 describe('Sync Users safety (Qase sandbox)', () => {
-	/** @type {import('./support').Target} */
-	let target;
-	/** @type {ReturnType<typeof serverView>} */
-	let server;
-	/** @type {any} */
-	let sandbox;
-	beforeAll(async () => {
-		target = await sandboxTarget();
-		server = serverView(target);
-		sandbox = target.sandbox;
-	});
-	afterAll(async () => await target.stop());
-	beforeEach(async () => {
-		await target.reset();
+	const context = useTarget(sandboxTarget, async ({ server, target }) => {
 		await seedDrift(server);
-		sandbox.resetCounters();
+		target.sandbox.resetCounters();
 	});
+	const sandbox = {
+		counters: () => context.target.sandbox.counters(),
+		resetCounters: () => context.target.sandbox.resetCounters(),
+	};
 	const writes = () => sandbox.counters().requests.filter((/** @type {any} */ request) => request.method !== 'GET').length;
 
 	test('a converged directory costs only the list requests', async () => {
-		await runQase(target, syncParameters, { items: directory });
+		await runQase(context.target, syncParameters, { items: directory });
 		sandbox.resetCounters();
-		await runQase(target, syncParameters, { items: directory });
+		await runQase(context.target, syncParameters, { items: directory });
 		expect(sandbox.counters().requests.map((/** @type {any} */ request) => request.method)).toEqual(['GET']);
 	});
 
 	test('Dry Run outputs the plan and writes nothing', async () => {
-		const before = stateOf(await server.users());
-		const result = await runQase(target, { ...syncParameters, dryRun: true }, { items: directory });
+		const before = stateOf(await context.server.users());
+		const result = await runQase(context.target, { ...syncParameters, dryRun: true }, { items: directory });
 		expect(result.items.filter((item) => !item.json.summary).map((item) => [item.json.action, item.json.result])).toEqual([
 			['update', 'planned'],
 			['reactivate', 'planned'],
@@ -129,28 +108,28 @@ describe('Sync Users safety (Qase sandbox)', () => {
 			['deactivate', 'planned'],
 		]);
 		expect(writes()).toBe(0);
-		expect(stateOf(await server.users())).toEqual(before);
+		expect(stateOf(await context.server.users())).toEqual(before);
 	});
 
 	test('the removal threshold stops the run before any write', async () => {
-		const before = stateOf(await server.users());
-		const byCount = await runQase(target, { ...syncParameters, maxRemovals: 1 }, { items: [directory[0]] });
+		const before = stateOf(await context.server.users());
+		const byCount = await runQase(context.target, { ...syncParameters, maxRemovals: 1 }, { items: [directory[0]] });
 		expect(byCount.error?.message).toMatch(/Sync stopped: it would remove 2 of 4 active Qase users \(50\.0%\), over the limit of 1 users\. Nothing was changed/);
-		const byShare = await runQase(target, { ...syncParameters, maxRemovalPercent: 40 }, { items: [directory[0]] });
+		const byShare = await runQase(context.target, { ...syncParameters, maxRemovalPercent: 40 }, { items: [directory[0]] });
 		expect(byShare.error?.message).toMatch(/over the limit of 40%/);
 		expect(writes()).toBe(0);
-		expect(stateOf(await server.users())).toEqual(before);
+		expect(stateOf(await context.server.users())).toEqual(before);
 	});
 
 	test('a bad item stops everything before anything is sent', async () => {
-		const result = await runQase(target, syncParameters, { items: [...directory, { email: 'broken', first: 'X', last: 'Y' }] });
+		const result = await runQase(context.target, syncParameters, { items: [...directory, { email: 'broken', first: 'X', last: 'Y' }] });
 		expect(result.error?.message).toMatch(/Email "broken" is not a valid email address \[item 4\]/);
 		expect(sandbox.counters().total).toBe(0);
 	});
 
 	test('with Continue On Fail a bad item is reported, the rest applied, and nobody removed', async () => {
 		const items = [...directory, { email: 'same@example.com', first: 'Twice', last: 'Listed' }, { email: 'x@example.com', first: '', last: 'Y' }];
-		const result = await runQase(target, syncParameters, { items, continueOnFail: true });
+		const result = await runQase(context.target, syncParameters, { items, continueOnFail: true });
 		const errors = result.items.filter((item) => item.json.error);
 		expect(errors.map((item) => [item.pairedItem, item.json.error])).toEqual([
 			[{ item: 4 }, expect.stringMatching(/Email "same@example.com" is also in item 0 \[item 4\]/)],
@@ -159,6 +138,6 @@ describe('Sync Users safety (Qase sandbox)', () => {
 		const summary = result.items.at(-1)?.json;
 		expect(summary).toMatchObject({ created: 1, updated: 1, reactivated: 1, deactivated: 0, failed: 2 });
 		expect(summary?.removalsSkipped).toMatch(/invalid/);
-		expect(stateOf(await server.users())['leaver@example.com']).toBe('Gone Soon active');
+		expect(stateOf(await context.server.users())['leaver@example.com']).toBe('Gone Soon active');
 	});
 });

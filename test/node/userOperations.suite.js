@@ -5,23 +5,13 @@
  * what the server holds afterwards with its own HTTP API. Shared by the Qase sandbox and
  * SCIMMY, so the client is held to the standard and not to one server's habits.
  */
-const { serverView, runQase, locate } = require('./support');
+const { useTarget, runQase, locate } = require('./support');
 
 /** @param {() => Promise<import('./support').Target>} makeTarget */
 function userOperationsSuite(makeTarget) {
-	/** @type {import('./support').Target} */
-	let target;
-	/** @type {ReturnType<typeof serverView>} */
-	let server;
+	const context = useTarget(makeTarget);
 
-	beforeAll(async () => {
-		target = await makeTarget();
-		server = serverView(target);
-	});
-	afterAll(async () => await target.stop());
-	beforeEach(async () => await target.reset());
-
-	const run = (/** @type {Record<string, unknown>} */ parameters, /** @type {any} */ options) => runQase(target, parameters, options);
+	const run = (/** @type {Record<string, unknown>} */ parameters, /** @type {any} */ options) => runQase(context.target, parameters, options);
 
 	describe('Create', () => {
 		const createParameters = {
@@ -40,7 +30,7 @@ function userOperationsSuite(makeTarget) {
 			expect(result.error).toBeUndefined();
 			expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 
-			const held = await server.users();
+			const held = await context.server.users();
 			expect(held).toHaveLength(2);
 			for (const [index, output] of result.items.entries()) {
 				const stored = held.find((user) => user.id === output.json.id);
@@ -50,24 +40,24 @@ function userOperationsSuite(makeTarget) {
 		});
 
 		test('If User Exists = Stop With Error: a clear error, and still one user', async () => {
-			await server.add({ email: 'dup@example.com' });
+			await context.server.add({ email: 'dup@example.com' });
 			const result = await run(createParameters, { items: [{ email: 'DUP@example.com', first: 'D', last: 'U' }] });
 			expect(result.error?.message).toMatch(/already exists.*\[item 0\]/);
-			expect(await server.byEmail('dup@example.com')).toHaveLength(1);
+			expect(await context.server.byEmail('dup@example.com')).toHaveLength(1);
 		});
 
 		test('If User Exists = Return Existing: the existing user, unchanged', async () => {
-			const existing = await server.add({ email: 'dup@example.com', first: 'Old' });
+			const existing = await context.server.add({ email: 'dup@example.com', first: 'Old' });
 			const result = await run({ ...createParameters, ifUserExists: 'returnExisting' }, { items: [{ email: 'dup@example.com', first: 'New', last: 'Name' }] });
 			expect(result.items[0].json).toMatchObject({ id: existing.id, firstName: 'Old', action: 'unchanged' });
-			expect((await server.byEmail('dup@example.com'))[0].name.givenName).toBe('Old');
+			expect((await context.server.byEmail('dup@example.com'))[0].name.givenName).toBe('Old');
 		});
 
 		test('If User Exists = Update: the existing user is changed to match', async () => {
-			const existing = await server.add({ email: 'dup@example.com', first: 'Old', last: 'Name' });
+			const existing = await context.server.add({ email: 'dup@example.com', first: 'Old', last: 'Name' });
 			const result = await run({ ...createParameters, ifUserExists: 'update' }, { items: [{ email: 'dup@example.com', first: 'New', last: 'Name' }] });
 			expect(result.items[0].json).toMatchObject({ id: existing.id, firstName: 'New', action: 'updated' });
-			const held = await server.byEmail('dup@example.com');
+			const held = await context.server.byEmail('dup@example.com');
 			expect(held).toHaveLength(1);
 			expect(held[0].name).toMatchObject({ givenName: 'New', familyName: 'Name' });
 		});
@@ -75,15 +65,15 @@ function userOperationsSuite(makeTarget) {
 
 	describe('Find by Email', () => {
 		test('finds a user (whatever the case, where the server compares so), marked found', async () => {
-			const existing = await server.add({ email: 'Grace.Hopper@example.com', first: 'Grace' });
-			const lookup = target.caseInsensitiveUserName ? 'grace.hopper@EXAMPLE.com' : 'Grace.Hopper@example.com';
+			const existing = await context.server.add({ email: 'Grace.Hopper@example.com', first: 'Grace' });
+			const lookup = context.target.caseInsensitiveUserName ? 'grace.hopper@EXAMPLE.com' : 'Grace.Hopper@example.com';
 			const result = await run({ operation: 'findByEmail', email: lookup });
 			expect(result.items).toHaveLength(1);
 			expect(result.items[0].json).toMatchObject({ found: true, id: existing.id, email: 'Grace.Hopper@example.com', firstName: 'Grace' });
 		});
 
 		test('When Not Found: marked item, nothing, or an error', async () => {
-			await server.add({ email: 'someone@example.com' });
+			await context.server.add({ email: 'someone@example.com' });
 			const marked = await run({ operation: 'findByEmail', email: 'nobody@example.com' });
 			expect(marked.items.map((item) => item.json)).toEqual([{ found: false, email: 'nobody@example.com' }]);
 
@@ -102,7 +92,7 @@ function userOperationsSuite(makeTarget) {
 			['v\\"ictim@example.com'],
 			['vıctim@example.com'],
 		])('the hostile email %j matches nothing and widens nothing', async (email) => {
-			await server.add({ email: 'victim@example.com' });
+			await context.server.add({ email: 'victim@example.com' });
 			const result = await run({ operation: 'findByEmail', email: '={{ $json.email }}' }, { items: [{ email }], continueOnFail: true });
 			expect(result.items).toHaveLength(1);
 			const json = result.items[0].json;
@@ -112,7 +102,7 @@ function userOperationsSuite(makeTarget) {
 		});
 
 		test('the raw output is the SCIM user', async () => {
-			await server.add({ email: 'raw@example.com' });
+			await context.server.add({ email: 'raw@example.com' });
 			const result = await run({ operation: 'findByEmail', email: 'raw@example.com', simplify: false });
 			expect(result.items[0].json).toMatchObject({ found: true, userName: 'raw@example.com', name: { givenName: 'Test' } });
 			expect(result.items[0].json.schemas).toContain('urn:ietf:params:scim:schemas:core:2.0:User');
@@ -123,8 +113,8 @@ function userOperationsSuite(makeTarget) {
 		const upsert = { operation: 'createOrUpdate', email: '={{ $json.email }}', firstName: '={{ $json.first }}', lastName: '={{ $json.last }}' };
 
 		test('creates the absent, updates what differs, leaves the rest', async () => {
-			await server.add({ email: 'same@example.com', first: 'Same', last: 'Person' });
-			await server.add({ email: 'moved@example.com', first: 'Old', last: 'Person' });
+			await context.server.add({ email: 'same@example.com', first: 'Same', last: 'Person' });
+			await context.server.add({ email: 'moved@example.com', first: 'Old', last: 'Person' });
 			const items = [
 				{ email: 'same@example.com', first: 'Same', last: 'Person' },
 				{ email: 'moved@example.com', first: 'New', last: 'Person' },
@@ -132,7 +122,7 @@ function userOperationsSuite(makeTarget) {
 			];
 			const result = await run(upsert, { items });
 			expect(result.items.map((item) => item.json.action)).toEqual(['unchanged', 'updated', 'created']);
-			const held = await server.users();
+			const held = await context.server.users();
 			expect(held).toHaveLength(3);
 			expect(held.find((user) => user.userName === 'moved@example.com').name.givenName).toBe('New');
 			expect(held.find((user) => user.userName === 'fresh@example.com').name.givenName).toBe('Fresh');
@@ -142,19 +132,19 @@ function userOperationsSuite(makeTarget) {
 		});
 
 		test('reactivates when Active is given', async () => {
-			await server.add({ email: 'back@example.com', active: false });
+			await context.server.add({ email: 'back@example.com', active: false });
 			const result = await run({ ...upsert, additionalFields: { active: true } }, { items: [{ email: 'back@example.com', first: 'Test', last: 'User' }] });
 			expect(result.items[0].json).toMatchObject({ action: 'updated', active: true });
-			expect((await server.byEmail('back@example.com'))[0].active).toBe(true);
+			expect((await context.server.byEmail('back@example.com'))[0].active).toBe(true);
 		});
 	});
 
 	describe('Get and Get Many', () => {
 		test('Get by ID and by email; an unknown ID is a clear error', async () => {
-			const existing = await server.add({ email: 'get@example.com', first: 'Gail' });
+			const existing = await context.server.add({ email: 'get@example.com', first: 'Gail' });
 			const byId = await run({ operation: 'get', user: locate('id', existing.id) });
 			expect(byId.items[0].json).toMatchObject({ id: existing.id, email: 'get@example.com', firstName: 'Gail' });
-			const byEmail = await run({ operation: 'get', user: locate('email', target.caseInsensitiveUserName ? 'GET@example.com' : 'get@example.com') });
+			const byEmail = await run({ operation: 'get', user: locate('email', context.target.caseInsensitiveUserName ? 'GET@example.com' : 'get@example.com') });
 			expect(byEmail.items[0].json.id).toBe(existing.id);
 			const missing = await run({ operation: 'get', user: locate('id', '999999') });
 			expect(missing.error?.message).toMatch(/No Qase user with ID "999999" \[item 0\]/);
@@ -162,7 +152,7 @@ function userOperationsSuite(makeTarget) {
 
 		test('Return All pages through everything; Limit stops early', async () => {
 			const emails = Array.from({ length: 130 }, (_, i) => `user${String(i).padStart(3, '0')}@example.com`);
-			for (const email of emails) await server.add({ email });
+			for (const email of emails) await context.server.add({ email });
 			const all = await run({ operation: 'getAll', returnAll: true });
 			expect(all.items.map((item) => item.json.email).sort()).toEqual(emails);
 			const some = await run({ operation: 'getAll', returnAll: false, limit: 7 });
@@ -171,9 +161,9 @@ function userOperationsSuite(makeTarget) {
 		});
 
 		test('filters and sort', async () => {
-			await server.add({ email: 'anna@alpha.example', active: false });
-			await server.add({ email: 'bert@alpha.example' });
-			await server.add({ email: 'carl@beta.example' });
+			await context.server.add({ email: 'anna@alpha.example', active: false });
+			await context.server.add({ email: 'bert@alpha.example' });
+			await context.server.add({ email: 'carl@beta.example' });
 			const alpha = await run({ operation: 'getAll', returnAll: true, filters: { emailContains: '@alpha' }, sort: { sortBy: 'userName', sortOrder: 'descending' } });
 			expect(alpha.items.map((item) => item.json.email)).toEqual(['bert@alpha.example', 'anna@alpha.example']);
 			const inactive = await run({ operation: 'getAll', returnAll: true, filters: { status: 'inactive' } });
@@ -187,37 +177,37 @@ function userOperationsSuite(makeTarget) {
 
 	describe('Update', () => {
 		test('changes only the fields given', async () => {
-			const existing = await server.add({ email: 'upd@example.com', first: 'First', last: 'Last' });
+			const existing = await context.server.add({ email: 'upd@example.com', first: 'First', last: 'Last' });
 			const result = await run({ operation: 'update', user: locate('id', existing.id), updateFields: { firstName: 'Changed' } });
 			expect(result.items[0].json).toMatchObject({ id: existing.id, firstName: 'Changed', lastName: 'Last' });
-			const held = (await server.byEmail('upd@example.com'))[0];
+			const held = (await context.server.byEmail('upd@example.com'))[0];
 			expect(held.name).toMatchObject({ givenName: 'Changed', familyName: 'Last' });
 		});
 
 		test('changes the email and the active state, selected by email', async () => {
-			await server.add({ email: 'old@example.com' });
+			await context.server.add({ email: 'old@example.com' });
 			const result = await run({ operation: 'update', user: locate('email', 'old@example.com'), updateFields: { email: 'new@example.com', active: false } });
 			expect(result.items[0].json).toMatchObject({ email: 'new@example.com', active: false });
-			expect(await server.byEmail('old@example.com')).toHaveLength(0);
-			expect((await server.byEmail('new@example.com'))[0].active).toBe(false);
+			expect(await context.server.byEmail('old@example.com')).toHaveLength(0);
+			expect((await context.server.byEmail('new@example.com'))[0].active).toBe(false);
 		});
 
 		test('an email taken by another user is refused and nothing changes', async () => {
-			await server.add({ email: 'taken@example.com' });
-			const mover = await server.add({ email: 'mover@example.com' });
+			await context.server.add({ email: 'taken@example.com' });
+			const mover = await context.server.add({ email: 'mover@example.com' });
 			const result = await run({ operation: 'update', user: locate('id', mover.id), updateFields: { email: 'taken@example.com' } });
 			expect(result.error?.message).toMatch(/already exists|conflict|invalid/i);
-			expect(await server.byEmail('mover@example.com')).toHaveLength(1);
-			expect(await server.byEmail('taken@example.com')).toHaveLength(1);
+			expect(await context.server.byEmail('mover@example.com')).toHaveLength(1);
+			expect(await context.server.byEmail('taken@example.com')).toHaveLength(1);
 		});
 	});
 
 	describe('Deactivate and Reactivate', () => {
 		test('set inactive, idempotently; then active again', async () => {
-			const existing = await server.add({ email: 'leaver@example.com' });
+			const existing = await context.server.add({ email: 'leaver@example.com' });
 			const first = await run({ operation: 'deactivate', user: locate('email', 'leaver@example.com') });
 			expect(first.items[0].json).toMatchObject({ id: existing.id, active: false, changed: true });
-			expect((await server.byEmail('leaver@example.com'))[0].active).toBe(false);
+			expect((await context.server.byEmail('leaver@example.com'))[0].active).toBe(false);
 
 			const second = await run({ operation: 'deactivate', user: locate('id', existing.id) });
 			expect(second.error).toBeUndefined();
@@ -225,19 +215,19 @@ function userOperationsSuite(makeTarget) {
 
 			const back = await run({ operation: 'reactivate', user: locate('id', existing.id) });
 			expect(back.items[0].json).toMatchObject({ active: true, changed: true });
-			expect((await server.byEmail('leaver@example.com'))[0].active).toBe(true);
+			expect((await context.server.byEmail('leaver@example.com'))[0].active).toBe(true);
 		});
 	});
 
 	describe('Delete', () => {
 		test('deletes by ID and by email, answering { deleted: true, id }', async () => {
-			const first = await server.add({ email: 'gone1@example.com' });
-			const second = await server.add({ email: 'gone2@example.com' });
+			const first = await context.server.add({ email: 'gone1@example.com' });
+			const second = await context.server.add({ email: 'gone2@example.com' });
 			const byId = await run({ operation: 'delete', user: locate('id', first.id) });
 			expect(byId.items[0].json).toEqual({ deleted: true, id: first.id });
 			const byEmail = await run({ operation: 'delete', user: locate('email', 'gone2@example.com') });
 			expect(byEmail.items[0].json).toEqual({ deleted: true, id: second.id });
-			expect(await server.users()).toHaveLength(0);
+			expect(await context.server.users()).toHaveLength(0);
 		});
 
 		test('If Not Found: an error, or success that says nothing was deleted', async () => {
@@ -265,10 +255,10 @@ function userOperationsSuite(makeTarget) {
 			[{ operation: 'deactivate', user: { __rl: true, mode: 'email', value: '={{ "a@b.c\u0000" }}' } }, /not a valid email/],
 			[{ operation: 'update', user: { __rl: true, mode: 'id', value: '1' }, updateFields: {} }, /No fields to update/],
 		])('%j', async (parameters, message) => {
-			const before = await server.users();
+			const before = await context.server.users();
 			const result = await run(parameters);
 			expect(result.error?.message).toMatch(message);
-			expect(await server.users()).toEqual(before);
+			expect(await context.server.users()).toEqual(before);
 		});
 
 		test('a literal invalid ID never runs: n8n reports the locator issue', async () => {
@@ -279,7 +269,7 @@ function userOperationsSuite(makeTarget) {
 			const sixty = 'é'.repeat(60);
 			const result = await run({ operation: 'create', email: 'long@example.com', firstName: sixty, lastName: 'Ødegård' });
 			expect(result.error).toBeUndefined();
-			expect((await server.byEmail('long@example.com'))[0].name.givenName).toBe(sixty);
+			expect((await context.server.byEmail('long@example.com'))[0].name.givenName).toBe(sixty);
 		});
 	});
 
@@ -299,7 +289,7 @@ function userOperationsSuite(makeTarget) {
 			expect(result.items[1].json.error).toMatch(/Email "broken" is not a valid email address \[item 1\]/);
 			expect(result.items[0].json.id).toBeDefined();
 			expect(result.items[2].json.id).toBeDefined();
-			expect((await server.users()).map((user) => user.userName).sort()).toEqual(['ok1@example.com', 'ok2@example.com']);
+			expect((await context.server.users()).map((user) => user.userName).sort()).toEqual(['ok1@example.com', 'ok2@example.com']);
 		});
 	});
 }

@@ -5,21 +5,12 @@ import { lookupBatches, type ScimUser, type UsersApi } from '../../transport/use
 import { forEachConcurrently } from '../concurrency';
 import { ItemFailure, type ItemResult, type RunSettings } from '../types';
 import { readEmail } from './input';
-import { forOperations, formatUser, notFoundError, simplifyOption } from './shared';
+import { emailParameter, forOperations, formatUser, notFoundError, simplifyOption } from './shared';
 
 const show = forOperations(['findByEmail']);
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'name@email.com',
-		description: 'The email to look for. Matching ignores upper and lower case.',
-		displayOptions: show,
-	},
+	emailParameter('findByEmail', 'The email to look for. Matching ignores upper and lower case.'),
 	{
 		displayName: 'When Not Found',
 		name: 'whenNotFound',

@@ -4,7 +4,7 @@ import { ScimError } from '../../transport/errors';
 import { settle } from '../../transport/settle';
 import { patchOperationsFor, type ScimUser, type UserFields, type UsersApi } from '../../transport/users';
 import { readBoolean, readEmail, readName, readUserType } from './input';
-import { forOperations, userTypeOptions } from './shared';
+import { emailParameter, forOperations, userTypeOptions } from './shared';
 
 /** The fields of a user to create (Create, Create or Update). */
 export type NewUser = Required<Pick<UserFields, 'userName' | 'givenName' | 'familyName'>> & UserFields;
@@ -12,16 +12,7 @@ export type NewUser = Required<Pick<UserFields, 'userName' | 'givenName' | 'fami
 export function newUserDescription(operation: string): INodeProperties[] {
 	const show = forOperations([operation]);
 	return [
-		{
-			displayName: 'Email',
-			name: 'email',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'name@email.com',
-			description: "The user's email; Qase uses it as the user name",
-			displayOptions: show,
-		},
+		emailParameter(operation, "The user's email; Qase uses it as the user name"),
 		{
 			displayName: 'First Name',
 			name: 'firstName',

@@ -48,6 +48,20 @@ export function userLocator(operation: string): INodeProperties {
 	};
 }
 
+/** The required Email parameter of an operation. */
+export function emailParameter(operation: string, description: string): INodeProperties {
+	return {
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'name@email.com',
+		description,
+		displayOptions: forOperations([operation]),
+	};
+}
+
 export function simplifyOption(operation: string[]): INodeProperties {
 	return {
 		displayName: 'Simplify',
