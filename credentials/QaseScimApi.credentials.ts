@@ -36,6 +36,18 @@ export class QaseScimApi implements ICredentialType {
 			description:
 				'The SCIM base URL shown in Qase. Must use HTTPS; plain HTTP is accepted only for a local server (127.0.0.1, localhost), such as the Qase SCIM sandbox.',
 		},
+		{
+			displayName:
+				'This base URL is refused: Qase serves SCIM only over HTTPS. Plain HTTP is accepted only for 127.0.0.1, localhost or [::1].',
+			name: 'httpsNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				show: {
+					baseUrl: [{ _cnd: { regex: '^\\s*(?!https://|http://(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(/|$))' } }],
+				},
+			},
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -58,6 +70,8 @@ export class QaseScimApi implements ICredentialType {
 			qs: { startIndex: 1, count: 1 },
 			method: 'GET',
 			headers: { Accept: 'application/scim+json' },
+			// A redirect could carry the token to another host.
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{

@@ -121,6 +121,34 @@ describe('Sync Users safety (Qase sandbox)', () => {
 		expect(stateOf(await context.server.users())).toEqual(before);
 	});
 
+	test('listed users marked inactive count toward the threshold too', async () => {
+		// same and renamed become inactive from the input, leaver as missing: three removals.
+		const allInactive = directory.map((user) => ({ ...user, active: false }));
+		const result = await runQase(context.target, { ...syncParameters, additionalFields: { active: '={{ $json.active }}' }, maxRemovals: 2 }, { items: allInactive });
+		expect(result.error?.message).toMatch(/Sync stopped: it would remove 3 of 4 active Qase users/);
+		expect(writes()).toBe(0);
+	});
+
+	test('Dry Run over the threshold still shows the plan, flagged', async () => {
+		const result = await runQase(context.target, { ...syncParameters, maxRemovals: 1, dryRun: true }, { items: [directory[0]] });
+		expect(result.error).toBeUndefined();
+		expect(result.items.filter((item) => item.json.action === 'deactivate')).toHaveLength(2);
+		expect(result.items.at(-1)?.json.thresholdExceeded).toMatch(/would remove 2 of 4/);
+		expect(writes()).toBe(0);
+	});
+
+	test('the workspace owner refusing removal (409) is reported as skipped', async () => {
+		context.target.sandbox.reset({ seed: true });
+		const ownerEmail = 'owner@example.com';
+		const owner = (await context.server.byEmail(ownerEmail))[0];
+		expect(owner.id).toBe(context.target.sandbox.ownerId);
+		const result = await runQase(context.target, { ...syncParameters, protectedEmails: '', missingUserAction: 'delete' }, { items: [directory[3]] });
+		const ownerChange = result.items.find((item) => item.json.email === ownerEmail);
+		expect(ownerChange?.json).toMatchObject({ action: 'delete', result: 'skipped' });
+		expect(await context.server.byEmail(ownerEmail)).toHaveLength(1);
+		expect(result.items.at(-1)?.json).toMatchObject({ skipped: 1 });
+	});
+
 	test('a bad item stops everything before anything is sent', async () => {
 		const result = await runQase(context.target, syncParameters, { items: [...directory, { email: 'broken', first: 'X', last: 'Y' }] });
 		expect(result.error?.message).toMatch(/Email "broken" is not a valid email address \[item 4\]/);

@@ -196,7 +196,7 @@ function userOperationsSuite(makeTarget) {
 			await context.server.add({ email: 'taken@example.com' });
 			const mover = await context.server.add({ email: 'mover@example.com' });
 			const result = await run({ operation: 'update', user: locate('id', mover.id), updateFields: { email: 'taken@example.com' } });
-			expect(result.error?.message).toMatch(/already exists|conflict|invalid/i);
+			expect(result.error?.message).toMatch(/Another Qase user already has the email "taken@example.com" \[item 0\]/);
 			expect(await context.server.byEmail('mover@example.com')).toHaveLength(1);
 			expect(await context.server.byEmail('taken@example.com')).toHaveLength(1);
 		});

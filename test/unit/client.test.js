@@ -51,12 +51,28 @@ describe('error mapping', () => {
 		[415, undefined, 'type', 'unsupportedMediaType'],
 		[429, undefined, 'slow down', 'rateLimited'],
 		[500, undefined, 'boom', 'serverError'],
+		[502, undefined, 'gateway', 'serverError'],
 		[503, undefined, 'busy', 'serverError'],
+		[504, undefined, 'gateway', 'serverError'],
 	])('%i %s %j is %s', (status, scimType, detail, kind) => {
 		const error = errorFromResponse(status, scimError(status, detail, scimType), {});
 		expect(error.kind).toBe(kind);
 		expect(error.status).toBe(status);
-		expect(error.retryable).toBe(kind === 'rateLimited' || kind === 'serverError');
+		expect(error.retryable).toBe(kind === 'rateLimited' || [502, 503, 504].includes(status));
+	});
+
+	test('a 404 without a SCIM error body is a wrong base URL, not a missing user', () => {
+		expect(errorFromResponse(404, '<html>Not Found</html>').kind).toBe('endpointNotFound');
+		expect(errorFromResponse(404, scimError(404, 'no such user')).kind).toBe('notFound');
+	});
+
+	test('a 409 on DELETE is the workspace owner; elsewhere a plain conflict', () => {
+		expect(errorFromResponse(409, scimError(409, 'Conflict'), {}, 'DELETE').message).toMatch(/workspace owner/);
+		expect(errorFromResponse(409, scimError(409, 'Conflict'), {}, 'PATCH').message).not.toMatch(/owner/);
+	});
+
+	test('a 503 with Retry-After is retried after it', () => {
+		expect(errorFromResponse(503, {}, { 'retry-after': '4' }).retryAfterSeconds).toBe(4);
 	});
 
 	test('the owner conflict says so; 401 and 403 are told apart', () => {
@@ -81,6 +97,20 @@ describe('error mapping', () => {
 		expect(JSON.stringify({ ...error.toJSON(), description: error.description })).not.toContain('s3cret-token');
 		expect(errorFromException(reset()).retryable).toBe(true);
 		expect(errorFromException(Object.assign(new Error('x'), { code: 'ENOTFOUND' })).retryable).toBe(false);
+	});
+
+	test('network messages carry no error code (n8n would swap them for its generic text)', () => {
+		for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']) {
+			const error = errorFromException(Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code }));
+			expect(error.message).not.toMatch(/E[A-Z_]{4,}/);
+			expect(error.description).toContain(code);
+		}
+	});
+
+	test('an error that is not a network failure is not retried', () => {
+		const error = errorFromException(new Error('Domain not allowed'));
+		expect(error.retryable).toBe(false);
+		expect(error.message).toMatch(/could not be made: Domain not allowed/);
 	});
 
 	test('interpretResponse: non-JSON success, an error body inside a 200, an empty 204', () => {
@@ -159,6 +189,13 @@ describe('create after an unclear failure', () => {
 		expect(sent[1].qs.filter).toBe('userName eq "new@example.com"');
 	});
 
+	test('the lookups inside a create share its retry budget', async () => {
+		const failures = Array.from({ length: 30 }, () => fail(503));
+		const { client, sent } = scriptedClient([reset(), ...failures], { maxAttempts: 5 });
+		await expect(new UsersApi(client).create(fields)).rejects.toMatchObject({ kind: 'serverError' });
+		expect(sent).toHaveLength(5);
+	});
+
 	test('posts again only when the lookup finds nothing', async () => {
 		const { client, sent } = scriptedClient([fail(503), ok({ totalResults: 0, Resources: [] }), ok(user, 201)]);
 		const created = await new UsersApi(client).create(fields);
@@ -176,6 +213,8 @@ describe('create after an unclear failure', () => {
 	test('a DELETE whose first answer was lost counts its 404 retry as deleted', async () => {
 		const { client } = scriptedClient([reset(), fail(404)]);
 		expect(await new UsersApi(client).delete('5')).toBe(true);
+		const throughRateLimit = scriptedClient([reset(), fail(429, {}, { 'retry-after': '0' }), fail(404)]);
+		expect(await new UsersApi(throughRateLimit.client).delete('5')).toBe(true);
 		const plain = scriptedClient([fail(404)]);
 		expect(await new UsersApi(plain.client).delete('5')).toBe(false);
 	});

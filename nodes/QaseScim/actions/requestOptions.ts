@@ -22,7 +22,7 @@ export const requestOptionsDescription: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 20 },
 			default: 5,
 			description:
-				'How many times one request is tried in all when Qase rate limits (429), is unavailable (502, 503, 504) or the connection fails',
+				'How many times one request is tried in all when Qase rate limits (429), is unavailable (502, 503, 504) or the connection fails. A create is only repeated after looking the email up.',
 		},
 		{
 			displayName: 'Max Retry Wait (Seconds)',
@@ -38,9 +38,9 @@ export const requestOptionsDescription: INodeProperties = {
 			name: 'parallelism',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 32 },
-			default: 1,
+			default: 4,
 			description:
-				'How many input items are processed at the same time. Output order is kept. Keep at 1 when several items may touch the same user.',
+				'How many items (or Sync Users changes) are processed at the same time, within Requests per Minute. Output order is kept. Set 1 when several items change the same user and their order matters.',
 		},
 		{
 			displayName: 'Requests per Minute',
@@ -84,6 +84,6 @@ export function readRequestOptions(context: IExecuteFunctions): RequestOptions {
 			requestsPerMinute: raw.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
 			timeoutMs: raw.timeoutSeconds === undefined ? undefined : raw.timeoutSeconds * 1000,
 		},
-		parallelism: Math.max(1, Math.floor(raw.parallelism ?? 1)),
+		parallelism: Math.max(1, Math.floor(raw.parallelism ?? 4)),
 	};
 }

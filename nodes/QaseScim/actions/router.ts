@@ -76,7 +76,7 @@ async function runEachItem(
 function toOutput(context: IExecuteFunctions, results: ItemResult[]): INodeExecutionData[] {
 	const continueOnFail = context.continueOnFail();
 	const output: INodeExecutionData[] = [];
-	for (const { itemIndex, outcome } of results) {
+	for (const { itemIndex, outcome, failureDetails } of results) {
 		const pairedItem = { item: itemIndex };
 		if (outcome.ok) {
 			for (const json of outcome.value) output.push({ json, pairedItem });
@@ -84,7 +84,7 @@ function toOutput(context: IExecuteFunctions, results: ItemResult[]): INodeExecu
 		}
 		const nodeError = toNodeError(context, outcome.error, itemIndex);
 		if (!continueOnFail) throw nodeError;
-		const json: IDataObject = { error: nodeError.message };
+		const json: IDataObject = { ...failureDetails, error: nodeError.message };
 		if (nodeError.description) json.description = nodeError.description;
 		output.push({ json, error: nodeError, pairedItem });
 	}

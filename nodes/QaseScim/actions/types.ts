@@ -7,6 +7,8 @@ import type { UsersApi } from '../transport/users';
 export interface ItemResult {
 	itemIndex: number;
 	outcome: Settled<IDataObject[]>;
+	/** Fields that identify a failure in its error item (e.g. which change of a sync failed). */
+	failureDetails?: IDataObject;
 }
 
 export interface RunSettings {

@@ -1,5 +1,5 @@
-import { ScimError, errorFromException, errorFromResponse } from './errors';
-import { RateLimiter } from './rateLimiter';
+import { ScimError, errorFromException, errorFromResponse, isScimErrorBody } from './errors';
+import { sharedRateLimiter } from './rateLimiter';
 import { settle } from './settle';
 
 /** One HTTP exchange, as the node's HTTP helper performs it (authentication added there). */
@@ -61,15 +61,15 @@ export function normaliseBaseUrl(raw: string): string {
 	const url = URL.canParse(trimmed) ? new URL(trimmed) : undefined;
 	if (!url) {
 		throw new ScimError({
-			kind: 'badRequest',
+			kind: 'invalidConfiguration',
 			message: 'The base URL in the Qase SCIM credential is not a valid URL',
 			description: 'Use the SCIM base URL shown in Qase, e.g. https://app.qase.io/scim/v2.',
 		});
 	}
-	const loopback = LOOPBACK_HOST.test(url.hostname) || LOOPBACK_HOST.test(`[${url.hostname}]`);
+	const loopback = LOOPBACK_HOST.test(url.hostname);
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
 		throw new ScimError({
-			kind: 'badRequest',
+			kind: 'invalidConfiguration',
 			message: 'The base URL in the Qase SCIM credential must use HTTPS',
 			description:
 				'Qase serves SCIM only over HTTPS (e.g. https://app.qase.io/scim/v2); plain HTTP is accepted only for a local server on 127.0.0.1 or localhost.',
@@ -78,7 +78,7 @@ export function normaliseBaseUrl(raw: string): string {
 	return trimmed;
 }
 
-export interface RequestOptions {
+export interface SendOptions {
 	qs?: Record<string, string | number>;
 	body?: object;
 	/**
@@ -93,8 +93,6 @@ export interface ScimResponse {
 	body: unknown;
 }
 
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
 /**
  * A small SCIM 2.0 client: retries, rate limiting, error mapping. It knows nothing of n8n's UI;
  * the node hands it a `send` function built on n8n's authenticated HTTP helper.
@@ -102,13 +100,13 @@ const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 export class ScimClient {
 	readonly baseUrl: string;
 	readonly retryPolicy: RetryPolicy;
-	private readonly limiter: RateLimiter;
+	private readonly limiter: { acquire(): Promise<void> };
 	private readonly timeoutMs: number;
 
 	constructor(private readonly options: ScimClientOptions) {
 		this.baseUrl = normaliseBaseUrl(options.baseUrl);
 		this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
-		this.limiter = new RateLimiter(options.requestsPerMinute ?? 0, options.sleep);
+		this.limiter = sharedRateLimiter(this.baseUrl, options.requestsPerMinute ?? 0, options.sleep);
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	}
 
@@ -117,7 +115,7 @@ export class ScimClient {
 	}
 
 	/** Sends one request, no retries; throws ScimError for anything but a 2xx with a usable body. */
-	async sendOnce(method: HttpRequest['method'], path: string, options: Omit<RequestOptions, 'repeatable'> = {}): Promise<ScimResponse> {
+	async sendOnce(method: HttpRequest['method'], path: string, options: Omit<SendOptions, 'repeatable'> = {}): Promise<ScimResponse> {
 		await this.limiter.acquire();
 		const sent = await settle(
 			this.options.send({
@@ -129,11 +127,11 @@ export class ScimClient {
 			}),
 		);
 		if (!sent.ok) throw errorFromException(sent.error);
-		return interpretResponse(sent.value);
+		return interpretResponse(sent.value, method);
 	}
 
 	/** Sends a request, retrying what is safe to retry within the retry policy. */
-	async request(method: HttpRequest['method'], path: string, options: RequestOptions): Promise<ScimResponse> {
+	async request(method: HttpRequest['method'], path: string, options: SendOptions): Promise<ScimResponse> {
 		return await this.withRetries(method, path, async () => await this.sendOnce(method, path, options), options.repeatable);
 	}
 
@@ -172,8 +170,9 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 }
 
 /** Turns a raw HTTP answer into a parsed body, or the ScimError it stands for. */
-export function interpretResponse(response: HttpResponse): ScimResponse {
+export function interpretResponse(response: HttpResponse, method?: string): ScimResponse {
 	const status = response.statusCode;
+	const headers = lowerCaseKeys(response.headers);
 	let body = response.body;
 	if (typeof body === 'string' || Buffer.isBuffer(body)) {
 		const text = body.toString();
@@ -193,11 +192,11 @@ export function interpretResponse(response: HttpResponse): ScimResponse {
 	if (status >= 200 && status < 300) {
 		if (isScimErrorBody(body)) {
 			const bodyStatus = Number((body as Record<string, unknown>).status) || 500;
-			throw errorFromResponse(bodyStatus >= 300 ? bodyStatus : 500, body, response.headers);
+			throw errorFromResponse(bodyStatus >= 300 ? bodyStatus : 500, body, headers, method);
 		}
 		return { status, body };
 	}
-	throw errorFromResponse(status, body, lowerCaseKeys(response.headers));
+	throw errorFromResponse(status, body, headers, method);
 }
 
 /** The parsed value, or undefined when the text is not JSON. */
@@ -207,12 +206,6 @@ function parseJson(text: string): { value: unknown } | undefined {
 	} catch {
 		return undefined;
 	}
-}
-
-function isScimErrorBody(body: unknown): boolean {
-	if (!body || typeof body !== 'object') return false;
-	const schemas = (body as Record<string, unknown>).schemas;
-	return Array.isArray(schemas) && schemas.includes(ERROR_SCHEMA);
 }
 
 function lowerCaseKeys(headers: Record<string, unknown>): Record<string, unknown> {

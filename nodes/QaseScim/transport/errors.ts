@@ -10,6 +10,7 @@ export type ScimErrorKind =
 	| 'unauthorized'
 	| 'forbidden'
 	| 'notFound'
+	| 'endpointNotFound'
 	| 'methodNotAllowed'
 	| 'conflict'
 	| 'tooLarge'
@@ -18,6 +19,8 @@ export type ScimErrorKind =
 	| 'serverError'
 	| 'redirect'
 	| 'invalidResponse'
+	| 'invalidConfiguration'
+	| 'unexpectedStatus'
 	| 'network';
 
 export interface ScimErrorDetails {
@@ -99,11 +102,26 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	return Math.max(0, (date - now) / 1000);
 }
 
-/** Maps an HTTP answer that is not a success to a ScimError. */
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export function isScimErrorBody(body: unknown): boolean {
+	if (!body || typeof body !== 'object') return false;
+	const schemas = (body as Record<string, unknown>).schemas;
+	return Array.isArray(schemas) && schemas.includes(ERROR_SCHEMA);
+}
+
+/** Retryable statuses (issue: 502/503/504), besides 429. */
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * Maps an HTTP answer that is not a success to a ScimError. `method` lets a 409 say what
+ * it means: on DELETE, Qase's way of protecting the workspace owner.
+ */
 export function errorFromResponse(
 	status: number,
 	body: unknown,
 	headers: Record<string, unknown> = {},
+	method?: string,
 ): ScimError {
 	const { detail, scimType } = readScimErrorBody(body);
 	const serverSays = detail ? ` Qase says: ${detail}` : '';
@@ -152,6 +170,15 @@ export function errorFromResponse(
 					'Enable SCIM under Workspace > SCIM in Qase; SCIM requires the Enterprise plan.' + serverSays,
 			});
 		case 404:
+			// Only a SCIM error body means "no such resource"; any other 404 is a wrong URL.
+			if (!isScimErrorBody(body)) {
+				return new ScimError({
+					...base,
+					kind: 'endpointNotFound',
+					message: 'The SCIM API was not found at the base URL (404)',
+					description: 'Check the base URL in the Qase SCIM credential, e.g. https://app.qase.io/scim/v2.',
+				});
+			}
 			return new ScimError({
 				...base,
 				kind: 'notFound',
@@ -166,15 +193,19 @@ export function errorFromResponse(
 				description: 'This SCIM server does not offer the operation; check the base URL.' + serverSays,
 			});
 		case 409:
+			if (method === 'DELETE' || /owner/i.test(detail ?? '')) {
+				return new ScimError({
+					...base,
+					kind: 'conflict',
+					message: 'Qase refused: this user is the workspace owner (409)',
+					description: 'The workspace owner cannot be deleted or removed through SCIM; transfer ownership in Qase first.' + serverSays,
+				});
+			}
 			return new ScimError({
 				...base,
 				kind: 'conflict',
-				message: /owner/i.test(detail ?? '')
-					? 'The workspace owner cannot be changed this way in Qase (409)'
-					: 'Qase refused the change because of a conflict (409)',
-				description:
-					'The workspace owner cannot be deleted through SCIM; transfer ownership in Qase first.' +
-					serverSays,
+				message: 'Qase refused the change because of a conflict (409)',
+				description: serverSays.trim() || 'Another change may be under way; check the user in Qase.',
 			});
 		case 413:
 			return new ScimError({
@@ -202,17 +233,19 @@ export function errorFromResponse(
 			});
 	}
 	if (status >= 500) {
+		const retryable = RETRYABLE_STATUSES.has(status);
 		return new ScimError({
 			...base,
 			kind: 'serverError',
 			message: `Qase had a server error (${status})`,
-			description: 'This is usually temporary; try again later.' + serverSays,
-			retryable: true,
+			description: (retryable ? 'This is usually temporary; it was retried.' : 'Try again later.') + serverSays,
+			retryable,
+			retryAfterSeconds: retryable ? parseRetryAfter(headers['retry-after']) : undefined,
 		});
 	}
 	return new ScimError({
 		...base,
-		kind: 'badRequest',
+		kind: 'unexpectedStatus',
 		message: `Qase answered with an unexpected status (${status})`,
 		description: serverSays.trim() || 'Check the base URL and the values sent.',
 	});
@@ -236,7 +269,8 @@ const NETWORK_CODES = new Set([
 /**
  * Maps a thrown transport error (no HTTP answer) to a ScimError. Only the error code and
  * message are read: the original error object carries the request configuration, headers
- * included, and must never reach output or logs.
+ * included, and must never reach output or logs. Codes stay out of the message, where n8n
+ * would swap the whole message for its generic text.
  */
 export function errorFromException(error: unknown): ScimError {
 	const record = (error ?? {}) as Record<string, unknown>;
@@ -245,18 +279,30 @@ export function errorFromException(error: unknown): ScimError {
 	const rawMessage = String(record.message ?? 'unknown error');
 	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(code + rawMessage);
 	const known = NETWORK_CODES.has(code) || timedOut || /socket hang up|network/i.test(rawMessage);
-	const unreachable = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+	if (!known) {
+		// Not a network failure (e.g. n8n refusing the request): not retried, shown as it is.
+		return new ScimError({
+			kind: 'invalidConfiguration',
+			message: `The request to Qase could not be made: ${redact(rawMessage).slice(0, 200)}`,
+			description: 'Check the Qase SCIM credential and the node settings.',
+		});
+	}
+	const unreachable = code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH';
+	const codeNote = code ? ` (error code ${code})` : '';
 	return new ScimError({
 		kind: 'network',
 		message: timedOut
 			? 'Qase did not answer in time'
-			: unreachable
-				? `Qase could not be reached (${code})`
-				: `The connection to Qase failed${code ? ` (${code})` : ''}`,
+			: unreachable || code === 'ECONNREFUSED'
+				? 'Qase could not be reached'
+				: 'The connection to Qase broke off before an answer',
 		description: unreachable
-			? 'Check the base URL in the credential and the network.'
-			: 'The request may or may not have reached Qase; it was retried where safe.',
-		detail: known ? undefined : rawMessage.replace(/Bearer\s+\S+/gi, 'Bearer ***').slice(0, 200),
-		retryable: !unreachable || code === 'ECONNREFUSED' || code === 'EAI_AGAIN',
+			? `Check the base URL in the credential and the network${codeNote}.`
+			: `The request may or may not have reached Qase; it was retried where safe${codeNote}.`,
+		retryable: !unreachable,
 	});
+}
+
+function redact(text: string): string {
+	return text.replace(/Bearer\s+\S+/gi, 'Bearer ***');
 }

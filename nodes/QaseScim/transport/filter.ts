@@ -31,7 +31,12 @@ export function userNameEquals(email: string): string {
 	return compare('userName', 'eq', email);
 }
 
-/** `userName eq "a" or userName eq "b" ...`: one lookup request for several emails. */
+/**
+ * `userName eq "a" or userName eq "b" ...`: one lookup for several emails. A mixed-case email
+ * is also asked for in lower case, so servers that compare `eq` case-sensitively (against
+ * RFC 7643's caseExact false) still find what the directory usually stores.
+ */
 export function userNameIn(emails: string[]): string {
-	return emails.map(userNameEquals).join(' or ');
+	const variants = new Set(emails.flatMap((email) => [email, email.toLowerCase()]));
+	return [...variants].map(userNameEquals).join(' or ');
 }

@@ -44,3 +44,19 @@ export class RateLimiter {
 		}
 	}
 }
+
+const limiters = new Map<string, RateLimiter>();
+
+/**
+ * One limiter per base URL and limit for the whole n8n process, so that executions running
+ * at once (several webhooks, a loop calling the node) share Qase's budget.
+ */
+export function sharedRateLimiter(baseUrl: string, perMinute: number, sleep: (ms: number) => Promise<void>): RateLimiter {
+	const key = `${perMinute} ${baseUrl}`;
+	let limiter = limiters.get(key);
+	if (!limiter) {
+		limiter = new RateLimiter(perMinute, sleep);
+		limiters.set(key, limiter);
+	}
+	return limiter;
+}

@@ -1,6 +1,6 @@
 import type { ScimClient } from './client';
 import { ScimError } from './errors';
-import { userNameEquals, userNameIn } from './filter';
+import { userNameIn } from './filter';
 import { collectPages, readListResponse, type ListPage } from './pagination';
 import { settle } from './settle';
 
@@ -57,7 +57,7 @@ export function patchOperationsFor(current: ScimUser | undefined, desired: UserF
 	differs('userName', current?.userName, desired.userName);
 	differs('name.givenName', current?.name?.givenName, desired.givenName);
 	differs('name.familyName', current?.name?.familyName, desired.familyName);
-	differs('userType', normaliseUserType(current?.userType), desired.userType);
+	differs('userType', normaliseUserType(current?.userType)?.toLowerCase(), desired.userType);
 	// A server that leaves `active` out treats the user as active (RFC 7643 gives no default).
 	differs('active', current === undefined ? undefined : current.active !== false, desired.active);
 	// Qase's docs write the op as "Replace"; RFC 7644 makes op names case-insensitive.
@@ -81,9 +81,12 @@ export class UsersApi {
 		throw outcome.error;
 	}
 
-	/** Exact, case-insensitive lookup; the filter value is escaped, and stray matches are dropped. */
-	async findByEmail(email: string): Promise<ScimUser | undefined> {
-		const page = await this.page({ filter: userNameEquals(email), startIndex: 1, count: 10 });
+	/**
+	 * Exact, case-insensitive lookup; the filter value is escaped, and stray matches are dropped.
+	 * `once` sends a single request, for callers that run their own retries.
+	 */
+	async findByEmail(email: string, options: { once?: boolean } = {}): Promise<ScimUser | undefined> {
+		const page = await this.page({ filter: userNameIn([email]), startIndex: 1, count: 10, once: options.once });
 		return page.resources.find((user) => sameEmail(user.userName, email));
 	}
 
@@ -97,7 +100,10 @@ export class UsersApi {
 		const unique = [...new Map(emails.map((email) => [email.toLowerCase(), email])).values()];
 		for (const batch of lookupBatches(unique)) {
 			const users = await this.lookupBatch(batch);
-			for (const user of users) found.set(user.userName.toLowerCase(), user);
+			for (const user of users) {
+				const key = user.userName.toLowerCase();
+				if (!found.has(key)) found.set(key, user);
+			}
 		}
 		return found;
 	}
@@ -113,7 +119,7 @@ export class UsersApi {
 				}),
 			);
 			if (outcome.ok) return outcome.value.filter((user) => wanted.has(String(user.userName).toLowerCase()));
-			if (!(outcome.error instanceof ScimError && outcome.error.kind === 'badRequest')) throw outcome.error;
+			if (!refusesLongFilters(outcome.error)) throw outcome.error;
 			this.batchFiltersRefused = true;
 		}
 		const users: ScimUser[] = [];
@@ -124,12 +130,21 @@ export class UsersApi {
 		return users;
 	}
 
-	async page(options: { filter?: string; startIndex: number; count: number; sortBy?: string; sortOrder?: string }): Promise<ListPage<ScimUser>> {
+	async page(options: {
+		filter?: string;
+		startIndex: number;
+		count: number;
+		sortBy?: string;
+		sortOrder?: string;
+		once?: boolean;
+	}): Promise<ListPage<ScimUser>> {
 		const qs: Record<string, string | number> = { startIndex: options.startIndex, count: options.count };
 		if (options.filter) qs.filter = options.filter;
 		if (options.sortBy) qs.sortBy = options.sortBy;
 		if (options.sortOrder) qs.sortOrder = options.sortOrder;
-		const response = await this.client.request('GET', '/Users', { qs, repeatable: true });
+		const response = options.once
+			? await this.client.sendOnce('GET', '/Users', { qs })
+			: await this.client.request('GET', '/Users', { qs, repeatable: true });
 		const page = readListResponse<ScimUser>(response.body);
 		return { ...page, resources: page.resources.map(asUser) };
 	}
@@ -162,7 +177,8 @@ export class UsersApi {
 			'/Users',
 			async () => {
 				if (previousAttemptUnclear) {
-					const existing = await this.findByEmail(fields.userName);
+					// One request, no retries of its own: a failure here is this attempt's failure.
+					const existing = await this.findByEmail(fields.userName, { once: true });
 					if (existing) return existing;
 				}
 				const sent = await settle(this.client.sendOnce('POST', '/Users', { body }));
@@ -202,7 +218,8 @@ export class UsersApi {
 				const sent = await settle(this.client.sendOnce('DELETE', userPath(id)));
 				if (sent.ok) return true;
 				if (sent.error instanceof ScimError && sent.error.kind === 'notFound') return previousAttemptUnclear;
-				previousAttemptUnclear = isUnclearFailure(sent.error);
+				// Once any attempt may have deleted the user, a later 404 means it did.
+				previousAttemptUnclear ||= isUnclearFailure(sent.error);
 				throw sent.error;
 			},
 			true,
@@ -212,7 +229,12 @@ export class UsersApi {
 
 /** Emails per `or` lookup, and the longest filter text: together they keep URLs near 4 KB. */
 export const LOOKUP_BATCH_SIZE = 50;
-const MAX_LOOKUP_FILTER_LENGTH = 2500;
+const MAX_LOOKUP_FILTER_LENGTH = 3500;
+
+/** A server that answers an `or` filter with 400, 414 or 431 is asked one email at a time. */
+function refusesLongFilters(error: unknown): boolean {
+	return error instanceof ScimError && (error.kind === 'badRequest' || error.status === 414 || error.status === 431);
+}
 
 /** Splits emails into lookup batches bounded by count and by filter length. */
 export function lookupBatches(emails: string[]): string[][] {
@@ -220,7 +242,8 @@ export function lookupBatches(emails: string[]): string[][] {
 	let current: string[] = [];
 	let length = 0;
 	for (const email of emails) {
-		const clauseLength = userNameEquals(email).length + 4;
+		// Measured as sent: a non-ASCII email grows several times when URL-encoded.
+		const clauseLength = encodeURIComponent(`${userNameIn([email])} or `).length;
 		if (current.length > 0 && (current.length >= LOOKUP_BATCH_SIZE || length + clauseLength > MAX_LOOKUP_FILTER_LENGTH)) {
 			batches.push(current);
 			current = [];

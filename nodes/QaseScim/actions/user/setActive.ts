@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { UsersApi } from '../../transport/users';
+import { patchOperationsFor, type UsersApi } from '../../transport/users';
 import { fetchSelectedUser, formatUser, readUserSelection, simplifyOption, userLocator } from './shared';
 
 /** Deactivate and Reactivate: the same PATCH of `active`, skipped when already in that state. */
@@ -9,9 +9,9 @@ export function setActiveOperation(operation: string, active: boolean) {
 
 	async function execute(this: IExecuteFunctions, users: UsersApi, itemIndex: number): Promise<IDataObject[]> {
 		const current = await fetchSelectedUser(users, readUserSelection(this, itemIndex));
-		if ((current.active !== false) === active) return [formatUser(this, itemIndex, current, { changed: false })];
-		// Qase's docs write the op as "Replace".
-		const user = await users.patch(current.id, [{ op: 'Replace', path: 'active', value: active }]);
+		const operations = patchOperationsFor(current, { active });
+		if (operations.length === 0) return [formatUser(this, itemIndex, current, { changed: false })];
+		const user = await users.patch(current.id, operations);
 		return [formatUser(this, itemIndex, user, { changed: true })];
 	}
 

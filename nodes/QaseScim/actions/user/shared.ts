@@ -111,7 +111,8 @@ export function simplifyUser(user: ScimUser): IDataObject {
 		email: user.userName,
 		firstName: user.name?.givenName ?? null,
 		lastName: user.name?.familyName ?? null,
-		active: user.active ?? null,
+		// A server that leaves `active` out treats the user as active.
+		active: user.active !== false,
 		userType: normaliseUserType(user.userType) ?? null,
 	};
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { attempt, settle, type Settled } from '../../transport/settle';
+import { ScimError } from '../../transport/errors';
+import { attempt, settle } from '../../transport/settle';
 import { patchOperationsFor, type ScimUser, type UsersApi } from '../../transport/users';
 import { forEachConcurrently } from '../concurrency';
 import { ItemFailure, type ItemResult, type RunSettings } from '../types';
@@ -35,6 +36,7 @@ export const description: INodeProperties[] = [
 		name: 'missingUserAction',
 		type: 'options',
 		default: 'deactivate',
+		description: 'What happens to active Qase users who are not in the input',
 		displayOptions: showForRemovals,
 		options: [
 			{ name: 'Deactivate', value: 'deactivate', description: 'Set them inactive; accounts and history stay' },
@@ -49,7 +51,7 @@ export const description: INodeProperties[] = [
 		default: 10,
 		description:
 			'Stop with an error, changing nothing, when more users than this would be deactivated or deleted. 0 means no limit.',
-		displayOptions: showForRemovals,
+		displayOptions: show,
 	},
 	{
 		displayName: 'Max Share to Remove (%)',
@@ -59,7 +61,7 @@ export const description: INodeProperties[] = [
 		default: 20,
 		description:
 			'Stop with an error, changing nothing, when more than this share of the active Qase users would be deactivated or deleted. 0 means no limit.',
-		displayOptions: showForRemovals,
+		displayOptions: show,
 	},
 	{
 		displayName: 'Protected Emails',
@@ -68,7 +70,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. owner@example.com, qa-bot@example.com',
 		description:
-			'Emails that are never changed, separated by commas or new lines. Add the workspace owner and service accounts.',
+			'Emails that are never changed, separated by commas or new lines. Add the workspace owner (SCIM does not say who it is; Qase refuses to delete it, and Sync then reports it as skipped) and service accounts.',
 		displayOptions: show,
 	},
 	{
@@ -127,21 +129,29 @@ export async function executeBatch(this: IExecuteFunctions, users: UsersApi, set
 	const removalsAllowed = removeMissing && rejected.length === 0;
 	if (removalsAllowed) {
 		const action = this.getNodeParameter('missingUserAction', 0) as 'deactivate' | 'delete';
-		const removals = planRemovals(listed, qaseUsers, protectedEmails, action);
-		checkRemovalThreshold(this, removals.length, qaseUsers);
-		changes.push(...removals);
+		changes.push(...planRemovals(listed, qaseUsers, protectedEmails, action));
 	}
+	const overThreshold = removalThresholdExceeded(this, changes, qaseUsers);
+	// A dry run still shows the plan, so the threshold can be judged; a real run stops untouched.
+	if (overThreshold && !dryRun) throw new ItemFailure(0, overThreshold);
 
 	const results: ItemResult[] = new Array(changes.length);
 	await forEachConcurrently(changes.length, settings.parallelism, async (index) => {
 		const change = changes[index];
-		const outcome = dryRun ? ({ ok: true, value: change.id } as Settled<string | undefined>) : await settle(apply(users, change));
-		results[index] = {
-			itemIndex: change.itemIndex,
-			outcome: outcome.ok
-				? { ok: true, value: [{ action: change.action, email: change.email, id: outcome.value ?? null, result: dryRun ? 'planned' : 'done' }] }
-				: outcome,
-		};
+		const identity = { action: change.action, email: change.email, id: change.id ?? null };
+		if (dryRun) {
+			results[index] = { itemIndex: change.itemIndex, outcome: { ok: true, value: [{ ...identity, result: 'planned' }] } };
+			return;
+		}
+		const applied = await settle(apply(users, change));
+		if (applied.ok) {
+			results[index] = { itemIndex: change.itemIndex, outcome: { ok: true, value: [{ ...identity, id: applied.value, result: 'done' }] } };
+		} else if (isOwnerRefusal(applied.error, change)) {
+			const skipped = { ...identity, result: 'skipped', reason: 'Qase refused: workspace owner' };
+			results[index] = { itemIndex: change.itemIndex, outcome: { ok: true, value: [skipped] } };
+		} else {
+			results[index] = { itemIndex: change.itemIndex, outcome: applied, failureDetails: { ...identity, result: 'failed' } };
+		}
 	});
 
 	const summary = summarise(results, changes, {
@@ -151,7 +161,13 @@ export async function executeBatch(this: IExecuteFunctions, users: UsersApi, set
 		rejected: rejected.length,
 		removalsSkipped: removeMissing && !removalsAllowed,
 	});
+	if (overThreshold) summary.thresholdExceeded = overThreshold.message;
 	return [...rejected, ...results, { itemIndex: 0, outcome: { ok: true, value: [summary] } }];
+}
+
+/** Qase protects the workspace owner with a 409; Sync leaves the owner alone and says so. */
+function isOwnerRefusal(error: unknown, change: Change): boolean {
+	return (change.action === 'deactivate' || change.action === 'delete') && error instanceof ScimError && error.status === 409;
 }
 
 function readListedUser(context: IExecuteFunctions, itemIndex: number, listed: Map<string, Listed>): void {
@@ -218,22 +234,24 @@ function planRemovals(
 		}));
 }
 
-/** Like Entra ID's accidental-deletion threshold: too many removals stop the run untouched. */
-function checkRemovalThreshold(context: IExecuteFunctions, removals: number, qaseUsers: ScimUser[]): void {
+/**
+ * Like Entra ID's accidental-deletion threshold: every planned deactivation or deletion counts
+ * (users missing from the input, and listed users the input marks inactive). Returns the error
+ * to stop with, or undefined.
+ */
+function removalThresholdExceeded(context: IExecuteFunctions, changes: Change[], qaseUsers: ScimUser[]): InputError | undefined {
+	const removals = changes.filter((change) => change.action === 'deactivate' || change.action === 'delete').length;
 	const maxRemovals = context.getNodeParameter('maxRemovals', 0, 0) as number;
 	const maxPercent = context.getNodeParameter('maxRemovalPercent', 0, 0) as number;
 	const active = qaseUsers.filter((user) => user.active !== false).length;
 	const percent = active === 0 ? 0 : (removals / active) * 100;
 	const overCount = maxRemovals > 0 && removals > maxRemovals;
 	const overShare = maxPercent > 0 && percent > maxPercent;
-	if (!overCount && !overShare) return;
-	throw new ItemFailure(
-		0,
-		new InputError(
-			overCount ? 'Max Users to Remove' : 'Max Share to Remove (%)',
-			`Sync stopped: it would remove ${removals} of ${active} active Qase users (${percent.toFixed(1)}%), over the limit of ${overCount ? `${maxRemovals} users` : `${maxPercent}%`}. Nothing was changed.`,
-			'Check that the input holds the whole directory. If the removals are intended, raise "Max Users to Remove" or "Max Share to Remove (%)", or run with Dry Run to see the plan.',
-		),
+	if (!overCount && !overShare) return undefined;
+	return new InputError(
+		overCount ? 'Max Users to Remove' : 'Max Share to Remove (%)',
+		`Sync stopped: it would remove ${removals} of ${active} active Qase users (${percent.toFixed(1)}%), over the limit of ${overCount ? `${maxRemovals} users` : `${maxPercent}%`}. Nothing was changed.`,
+		'Check that the input holds the whole directory (Dry Run shows the plan). If the removals are intended, raise "Max Users to Remove" or "Max Share to Remove (%)".',
 	);
 }
 
@@ -258,9 +276,11 @@ function summarise(
 ): IDataObject {
 	const counts: Record<SyncAction, number> = { create: 0, update: 0, reactivate: 0, deactivate: 0, delete: 0 };
 	let failed = facts.rejected;
+	let skipped = 0;
 	results.forEach((result, index) => {
-		if (result.outcome.ok) counts[changes[index].action]++;
-		else failed++;
+		if (!result.outcome.ok) failed++;
+		else if (result.outcome.value[0]?.result === 'skipped') skipped++;
+		else counts[changes[index].action]++;
 	});
 	const summary: IDataObject = {
 		summary: true,
@@ -272,6 +292,7 @@ function summarise(
 		reactivated: counts.reactivate,
 		deactivated: counts.deactivate,
 		deleted: counts.delete,
+		skipped,
 		failed,
 	};
 	if (facts.removalsSkipped) {

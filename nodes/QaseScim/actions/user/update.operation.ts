@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { ScimError } from '../../transport/errors';
+import { settle } from '../../transport/settle';
 import { patchOperationsFor, type UserFields, type UsersApi } from '../../transport/users';
 import { InputError, readBoolean, readEmail, readName, readUserType } from './input';
 import { fetchSelectedUser, forOperations, formatUser, readUserSelection, simplifyOption, userLocator, userTypeOptions } from './shared';
@@ -45,6 +47,16 @@ export async function execute(this: IExecuteFunctions, users: UsersApi, itemInde
 	const selection = readUserSelection(this, itemIndex);
 	const fields = readUpdateFields(this, itemIndex);
 	const id = selection.by === 'id' ? selection.id : (await fetchSelectedUser(users, selection)).id;
-	const user = await users.patch(id, patchOperationsFor(undefined, fields));
-	return [formatUser(this, itemIndex, user)];
+	const patched = await settle(users.patch(id, patchOperationsFor(undefined, fields)));
+	if (patched.ok) return [formatUser(this, itemIndex, patched.value)];
+	const error = patched.error;
+	if (error instanceof ScimError && error.kind === 'alreadyExists') {
+		throw new ScimError({
+			kind: 'alreadyExists',
+			status: error.status,
+			message: `Another Qase user already has the email "${fields.userName}"`,
+			description: 'Emails are unique in Qase; choose another one or change the other user first.',
+		});
+	}
+	throw error;
 }
