@@ -190,6 +190,16 @@ function baseEnv(userFolder, encryptionKey, major) {
 }
 
 /**
+ * Drops NODE_ENV=test (set by jest): n8n then silences its logger and behaves as in its own unit
+ * tests, so `n8n execute` prints no run and `n8n start` exits. Unset, n8n runs as users run it.
+ * @param {NodeJS.ProcessEnv} env
+ */
+function withoutTestRunnerEnv(env) {
+	if (env.NODE_ENV === 'test') delete env.NODE_ENV;
+	return env;
+}
+
+/**
  * @param {{ version?: string, userFolder?: string, encryptionKey?: string, env?: NodeJS.ProcessEnv }} [opts]
  * @returns {Promise<Context>}
  */
@@ -217,7 +227,7 @@ async function createContext(opts = {}) {
 		userFolder,
 		n8nFolder,
 		encryptionKey,
-		env: { ...runtime.env, ...baseEnv(userFolder, encryptionKey, major), ...(opts.env || {}) },
+		env: withoutTestRunnerEnv({ ...runtime.env, ...baseEnv(userFolder, encryptionKey, major), ...(opts.env || {}) }),
 		server: null,
 		session: null,
 		cleanup: async () => {
