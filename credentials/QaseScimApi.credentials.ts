@@ -37,16 +37,14 @@ export class QaseScimApi implements ICredentialType {
 				'The SCIM base URL shown in Qase. Must use HTTPS; plain HTTP is accepted only for a local server (127.0.0.1, localhost), such as the Qase SCIM sandbox.',
 		},
 		{
+			// A plain prefix test: n8n re-applies display conditions on every request, and a regex
+			// condition runs in a time-limited sandbox.
 			displayName:
-				'This base URL is refused: Qase serves SCIM only over HTTPS. Plain HTTP is accepted only for 127.0.0.1, localhost or [::1].',
+				'Plain HTTP is refused unless the host is this machine (127.0.0.1, localhost or [::1]): Qase serves SCIM only over HTTPS.',
 			name: 'httpsNotice',
 			type: 'notice',
 			default: '',
-			displayOptions: {
-				show: {
-					baseUrl: [{ _cnd: { regex: '^\\s*(?!https://|http://(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(/|$))' } }],
-				},
-			},
+			displayOptions: { show: { baseUrl: [{ _cnd: { startsWith: 'http://' } }] } },
 		},
 	];
 

@@ -103,10 +103,9 @@ describe('filter injection through emails', () => {
 		expect(activeResidents()).toHaveLength(RESIDENTS.length);
 	});
 
-	// NODE BUG (reported): Find by Email looks emails up in batches, and when the single-email
-	// fallback fails for one email, every item of its batch gets that error. Remove `.failing`
-	// once lookups settle per email.
-	test.failing('a lookup the server refuses fails only its own item, not the others of its batch', async () => {
+	// Find by Email looks emails up in batches; when the server refuses them and the node falls
+	// back to one email at a time, one refused email must fail only its own item.
+	test('a lookup the server refuses fails only its own item, not the others of its batch', async () => {
 		const result = await findByEmail(['o"reilly@example.com', refusedByServer, 'bob@example.com']);
 		expect(result.items.map((item) => item.json.found ?? item.json.error)).toEqual([
 			true,
@@ -138,11 +137,10 @@ describe('filter injection through emails', () => {
 		expect(activeResidents()).toHaveLength(RESIDENTS.length);
 	});
 
-	// NODE BUG (reported): the node compares emails with toLowerCase(), which folds the Kelvin
-	// sign K (U+212A) to an ASCII "k"; a server folding the same way returns kate@example.com,
-	// and the node accepts her as the match. Remove `.failing` once emails are compared with
-	// ASCII-only case folding.
-	test.failing('a Kelvin-sign look-alike of kate@ neither finds nor deactivates kate@', async () => {
+	// toLowerCase() folds the Kelvin sign K (U+212A) to an ASCII "k": a server folding the same
+	// way returns kate@example.com, which the node must not accept as the match (it folds ASCII
+	// letters only).
+	test('a Kelvin-sign look-alike of kate@ neither finds nor deactivates kate@', async () => {
 		const lookAlike = '\u212Aate@example.com';
 		expect((await findByEmail([lookAlike])).items[0].json).toEqual({ found: false, email: lookAlike });
 		await deactivateByEmail([lookAlike]);
@@ -196,10 +194,9 @@ describe('IDs that try to reach another path', () => {
 			expect(await patchPathsFor(id)).toEqual([`/scim/v2/Users/${encodeURIComponent(id)}`]);
 		});
 
-		// NODE BUG (reported): encodeURIComponent leaves "." and ".." as they are, and URL
-		// resolution turns /Users/.. into /scim/v2/ and /Users/. into /Users/; an empty id also
-		// leaves /Users/. Remove `.failing` once such ids are refused (or their dots encoded).
-		test.failing.each(['..', '.', ''])('%j is refused or encoded, never another path', async (id) => {
+		// encodeURIComponent leaves "." and ".." as they are, and URL resolution would turn
+		// /Users/.. into /scim/v2/ and /Users/. into /Users/; an empty id also leaves /Users/.
+		test.each(['..', '.', ''])('%j is refused or encoded, never another path', async (id) => {
 			for (const path of await patchPathsFor(id)) expect(path).toMatch(/^\/scim\/v2\/Users\/[^/]+$/);
 		});
 	});
@@ -338,11 +335,9 @@ describe('servers that answer badly', () => {
 		expect(server?.received.map((request) => request.method)).not.toContain('PATCH');
 	});
 
-	// NODE BUG (reported): readListResponse takes any JSON object, array or null as an empty
-	// list, so a lookup the server never really answered reads as "no such user": Find by Email
-	// says found: false and Create or Update goes on to POST. Remove `.failing` once a list
-	// answer without a numeric totalResults or a Resources array is an invalid response.
-	test.failing.each(['[]', '{}', 'null'])('a list answered with %s: a clear error, and no create follows', async (body) => {
+	// A list answer that is not a ListResponse must not read as "no such user": Find by Email
+	// would say found: false and Create or Update would go on to POST.
+	test.each(['[]', '{}', 'null'])('a list answered with %s: a clear error, and no create follows', async (body) => {
 		const scim = await answeringAlways(200, body, 'application/json');
 		const found = await runAgainst(scim, { operation: 'findByEmail', email: 'alice@example.com' }, { continueOnFail: true });
 		expect(found.items[0].json.error).toMatch(/not a SCIM ListResponse \[item 0\]/);

@@ -186,12 +186,10 @@ describe('plain HTTP off loopback is refused before anything is sent', () => {
 });
 
 describe('a server that echoes the token back', () => {
-	// NODE BUG (reported): the node passes Qase's error detail (or a plain-text error body) on
-	// verbatim, in the description ("Qase says: ...") and in the error's response body
-	// (ScimError.toJSON, shown under "Error details" and stored with the execution). A server
-	// that quotes the Authorization header thereby puts the token into n8n. Remove `.failing`
-	// once details are redacted (the Bearer pattern and the credential's token value).
-	test.failing.each([
+	// Qase's error detail (or a plain-text error body) is shown in the description ("Qase says:
+	// ...") and stored with the execution: a server quoting the Authorization header or the
+	// token must not put it into n8n.
+	test.each([
 		['the Authorization header in a SCIM error detail', (/** @type {string} */ auth) => JSON.stringify({ schemas: [ERROR_SCHEMA], status: '400', detail: `Token rejected: ${auth}` })],
 		['the bare token in a plain-text body', (/** @type {string} */ auth) => `invalid credentials: ${auth.replace(/^Bearer /, '')}`],
 	])('%s', async (_, echo) => {

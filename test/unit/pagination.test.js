@@ -57,7 +57,11 @@ describe('collectPages', () => {
 
 	test('readListResponse refuses a body that is not a ListResponse', () => {
 		expect(() => readListResponse('<html>')).toThrow(/not a SCIM ListResponse/);
-		expect(() => readListResponse({ Resources: 'x' })).toThrow(/not a SCIM ListResponse/);
-		expect(readListResponse({ Resources: [{ id: '1' }] })).toEqual({ totalResults: 1, resources: [{ id: '1' }] });
+		expect(() => readListResponse({ totalResults: 1, Resources: 'x' })).toThrow(/not a SCIM ListResponse/);
+		for (const body of [[], {}, null, { Resources: [] }, { totalResults: 2 }]) {
+			expect(() => readListResponse(body)).toThrow(/not a SCIM ListResponse/);
+		}
+		expect(readListResponse({ totalResults: 1, Resources: [{ id: '1' }] })).toEqual({ totalResults: 1, resources: [{ id: '1' }] });
+		expect(readListResponse({ totalResults: 0 })).toEqual({ totalResults: 0, resources: [] });
 	});
 });

@@ -1,6 +1,6 @@
-import { ScimError, errorFromException, errorFromResponse, isScimErrorBody } from './errors';
+import { ScimError, errorFromException, errorFromResponse, isScimErrorBody, redact } from './errors';
 import { sharedRateLimiter } from './rateLimiter';
-import { settle } from './settle';
+import { attempt, settle } from './settle';
 
 /** One HTTP exchange, as the node's HTTP helper performs it (authentication added there). */
 export interface HttpRequest {
@@ -44,6 +44,8 @@ export interface ScimClientOptions {
 	requestsPerMinute?: number;
 	timeoutMs?: number;
 	onRetry?: (event: RetryEvent) => void;
+	/** Values (the token) to hide should a server echo them in an error. */
+	secrets?: string[];
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, maxWaitMs: 180_000, baseDelayMs: 500 };
@@ -126,8 +128,15 @@ export class ScimClient {
 				timeoutMs: this.timeoutMs,
 			}),
 		);
-		if (!sent.ok) throw errorFromException(sent.error);
-		return interpretResponse(sent.value, method);
+		if (!sent.ok) throw this.redacted(errorFromException(sent.error));
+		const interpreted = attempt(() => interpretResponse(sent.value, method));
+		if (!interpreted.ok) throw this.redacted(interpreted.error);
+		return interpreted.value;
+	}
+
+	private redacted(error: unknown): unknown {
+		const secrets = this.options.secrets ?? [];
+		return error instanceof ScimError ? error.redacted((text) => redact(text, secrets)) : error;
 	}
 
 	/** Sends a request, retrying what is safe to retry within the retry policy. */

@@ -59,6 +59,20 @@ export class ScimError extends Error {
 		this.retryAfterSeconds = details.retryAfterSeconds;
 	}
 
+	/** The same error with `redact` applied to every text a server could have echoed into it. */
+	redacted(redact: (text: string) => string): ScimError {
+		return new ScimError({
+			kind: this.kind,
+			message: redact(this.message),
+			description: redact(this.description),
+			status: this.status,
+			scimType: this.scimType,
+			detail: this.detail === undefined ? undefined : redact(this.detail),
+			retryable: this.retryable,
+			retryAfterSeconds: this.retryAfterSeconds,
+		});
+	}
+
 	/** A plain, secret-free summary, suitable as the body of an n8n API error. */
 	toJSON(): Record<string, string | number | boolean> {
 		const summary: Record<string, string | number | boolean> = { kind: this.kind, message: this.message };
@@ -76,11 +90,11 @@ const TOKEN_HELP =
 function readScimErrorBody(body: unknown): { detail?: string; scimType?: string } {
 	if (body && typeof body === 'object') {
 		const record = body as Record<string, unknown>;
-		const detail = typeof record.detail === 'string' ? record.detail : undefined;
+		const detail = typeof record.detail === 'string' ? redact(record.detail) : undefined;
 		const scimType = typeof record.scimType === 'string' ? record.scimType : undefined;
 		return { detail, scimType };
 	}
-	if (typeof body === 'string' && body.trim() !== '') return { detail: body.slice(0, 300) };
+	if (typeof body === 'string' && body.trim() !== '') return { detail: redact(body.slice(0, 300)) };
 	return {};
 }
 
@@ -303,6 +317,9 @@ export function errorFromException(error: unknown): ScimError {
 	});
 }
 
-function redact(text: string): string {
-	return text.replace(/Bearer\s+\S+/gi, 'Bearer ***');
+/** Hides bearer tokens, and the given secrets wherever they appear. */
+export function redact(text: string, secrets: string[] = []): string {
+	let safe = text.replace(/Bearer\s+\S+/gi, 'Bearer ***');
+	for (const secret of secrets) if (secret.length >= 4) safe = safe.split(secret).join('***');
+	return safe;
 }

@@ -4,6 +4,14 @@
  * and can never widen a lookup.
  */
 
+/**
+ * The key two emails are compared by: ASCII letters folded to lower case, nothing else.
+ * Unicode case folding would make look-alikes equal (the Kelvin sign K lower-cases to "k").
+ */
+export function emailKey(email: unknown): string {
+	return String(email ?? '').replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+}
+
 /** Escapes a value as a SCIM filter string literal (JSON string rules: `"`, `\`, control characters). */
 export function quoteFilterValue(value: string): string {
 	return JSON.stringify(value);
@@ -37,6 +45,6 @@ export function userNameEquals(email: string): string {
  * RFC 7643's caseExact false) still find what the directory usually stores.
  */
 export function userNameIn(emails: string[]): string {
-	const variants = new Set(emails.flatMap((email) => [email, email.toLowerCase()]));
+	const variants = new Set(emails.flatMap((email) => [email, emailKey(email)]));
 	return [...variants].map(userNameEquals).join(' or ');
 }

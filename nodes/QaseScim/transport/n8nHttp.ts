@@ -20,7 +20,7 @@ export async function createScimClient(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	settings: ClientSettings = {},
 ): Promise<ScimClient> {
-	const credentials = await context.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
+	const credentials = await context.getCredentials<{ baseUrl: string; token?: string }>(CREDENTIAL_TYPE);
 	const send: SendRequest = async (request) => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -41,5 +41,7 @@ export async function createScimClient(
 		const response = await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options);
 		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 	};
-	return new ScimClient({ baseUrl: credentials.baseUrl, send, sleep, ...settings });
+	// The token is read only to hide it, should a server echo it back in an error.
+	const secrets = credentials.token ? [credentials.token] : [];
+	return new ScimClient({ baseUrl: credentials.baseUrl, send, sleep, secrets, ...settings });
 }

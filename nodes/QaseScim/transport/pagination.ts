@@ -5,19 +5,28 @@ export interface ListPage<T> {
 	resources: T[];
 }
 
-/** Reads a ListResponse body; absent fields are treated as an empty page. */
+/**
+ * Reads a ListResponse body. Anything else (an array, `{}`, `null`, a page that claims results
+ * but carries none) is an invalid response, never "no users": that reading would let a create
+ * follow a broken lookup.
+ */
 export function readListResponse<T>(body: unknown): ListPage<T> {
-	const record = (body ?? {}) as Record<string, unknown>;
-	const resources = Array.isArray(record.Resources) ? (record.Resources as T[]) : [];
-	const total = Number(record.totalResults);
-	if (body === undefined || typeof body !== 'object' || (record.Resources !== undefined && !Array.isArray(record.Resources))) {
+	const record = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+	const total = typeof record.totalResults === 'number' ? record.totalResults : Number(record.totalResults);
+	const resources = record.Resources;
+	const valid =
+		record === body &&
+		Number.isFinite(total) &&
+		total >= 0 &&
+		(Array.isArray(resources) || (resources === undefined && total === 0));
+	if (!valid) {
 		throw new ScimError({
 			kind: 'invalidResponse',
 			message: 'Qase answered a list request with something that is not a SCIM ListResponse',
 			description: 'Check that the base URL points at the SCIM API (e.g. https://app.qase.io/scim/v2).',
 		});
 	}
-	return { totalResults: Number.isFinite(total) && total >= 0 ? total : resources.length, resources };
+	return { totalResults: total, resources: (resources as T[] | undefined) ?? [] };
 }
 
 export interface CollectOptions {

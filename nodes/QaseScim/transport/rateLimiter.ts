@@ -1,9 +1,9 @@
 /**
- * Keeps a client under a number of requests per minute with a token bucket sized so that no
- * 60-second window can ever hold more than `perMinute` request starts: a small burst (about
- * 2 seconds' worth) lets short workflows start at once, and the refill rate is the limit less
- * that burst, so long batches run steadily at about 97% of the limit instead of in bursts.
- * Shared by all requests of one node execution; callers are served in arrival order.
+ * Keeps a client under a number of requests per minute with a token bucket: a small burst
+ * (one second's worth) lets short workflows start at once, and the refill spreads the rest of
+ * the limit over 61 seconds. No 60-second window then holds more than about 98% of the limit,
+ * a margin for requests that reach the server closer together than they left; long batches
+ * run steadily at about 97% of it. Callers are served in arrival order.
  */
 export class RateLimiter {
 	private readonly capacity: number;
@@ -17,8 +17,8 @@ export class RateLimiter {
 		private readonly sleep: (ms: number) => Promise<void>,
 		private readonly now: () => number = Date.now,
 	) {
-		this.capacity = Math.max(1, Math.floor(perMinute / 30));
-		this.tokensPerMs = Math.max(1, perMinute - this.capacity) / 60_000;
+		this.capacity = Math.max(1, Math.floor(perMinute / 60));
+		this.tokensPerMs = Math.max(1, perMinute - this.capacity) / 61_000;
 		this.tokens = this.capacity;
 		this.refilledAt = now();
 	}

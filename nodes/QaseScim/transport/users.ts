@@ -1,8 +1,10 @@
 import type { ScimClient } from './client';
 import { ScimError } from './errors';
-import { userNameIn } from './filter';
+import { emailKey, userNameIn } from './filter';
+
+export { emailKey };
 import { collectPages, readListResponse, type ListPage } from './pagination';
-import { settle } from './settle';
+import { settle, type Settled } from './settle';
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -45,7 +47,7 @@ export function normaliseUserType(value: unknown): string | undefined {
 }
 
 export function sameEmail(a: string | undefined, b: string | undefined): boolean {
-	return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+	return emailKey(a) === emailKey(b);
 }
 
 /** The SCIM PATCH operations that turn `current` into `desired`; empty when nothing differs. */
@@ -92,42 +94,39 @@ export class UsersApi {
 
 	/**
 	 * Looks many emails up with few requests: `or` filters of up to LOOKUP_BATCH_SIZE emails.
-	 * A server that refuses such a filter (400) is asked one email at a time from then on.
-	 * Keys of the result are lower-cased emails; absent emails are absent.
+	 * A server that refuses such a filter is asked one email at a time from then on, and then
+	 * one refused email fails only itself. Keys of the result are `emailKey`s.
 	 */
-	async findByEmails(emails: string[]): Promise<Map<string, ScimUser>> {
-		const found = new Map<string, ScimUser>();
-		const unique = [...new Map(emails.map((email) => [email.toLowerCase(), email])).values()];
+	async findByEmails(emails: string[]): Promise<Map<string, Settled<ScimUser | undefined>>> {
+		const found = new Map<string, Settled<ScimUser | undefined>>();
+		const unique = [...new Map(emails.map((email) => [emailKey(email), email])).values()];
 		for (const batch of lookupBatches(unique)) {
-			const users = await this.lookupBatch(batch);
-			for (const user of users) {
-				const key = user.userName.toLowerCase();
-				if (!found.has(key)) found.set(key, user);
-			}
+			for (const [key, outcome] of await this.lookupBatch(batch)) found.set(key, outcome);
 		}
 		return found;
 	}
 
 	private batchFiltersRefused = false;
 
-	private async lookupBatch(emails: string[]): Promise<ScimUser[]> {
+	private async lookupBatch(emails: string[]): Promise<Map<string, Settled<ScimUser | undefined>>> {
+		const results = new Map<string, Settled<ScimUser | undefined>>();
 		if (emails.length > 1 && !this.batchFiltersRefused) {
-			const wanted = new Set(emails.map((email) => email.toLowerCase()));
 			const outcome = await settle(
 				collectPages(async (startIndex, count) => await this.page({ filter: userNameIn(emails), startIndex, count }), {
 					pageSize: emails.length,
 				}),
 			);
-			if (outcome.ok) return outcome.value.filter((user) => wanted.has(String(user.userName).toLowerCase()));
+			if (outcome.ok) {
+				for (const email of emails) {
+					results.set(emailKey(email), { ok: true, value: outcome.value.find((user) => sameEmail(user.userName, email)) });
+				}
+				return results;
+			}
 			if (!refusesLongFilters(outcome.error)) throw outcome.error;
 			this.batchFiltersRefused = true;
 		}
-		const users: ScimUser[] = [];
-		for (const email of emails) {
-			const user = await this.findByEmail(email);
-			if (user) users.push(user);
-		}
-		return users;
+		for (const email of emails) results.set(emailKey(email), await settle(this.findByEmail(email)));
+		return results;
 	}
 
 	async page(options: {
@@ -261,7 +260,15 @@ function isUnclearFailure(error: unknown): boolean {
 	return error instanceof ScimError && error.retryable && error.kind !== 'rateLimited';
 }
 
+/** A user's URL path. Dot segments would be resolved by URL rules, so they are refused. */
 function userPath(id: string): string {
+	if (id === '' || /^\.+$/.test(id)) {
+		throw new ScimError({
+			kind: 'invalidResponse',
+			message: `Qase gave a user ID that cannot be used in a URL ("${id}")`,
+			description: 'The user was not changed. Check that the base URL points at the SCIM API.',
+		});
+	}
 	return `/Users/${encodeURIComponent(id)}`;
 }
 

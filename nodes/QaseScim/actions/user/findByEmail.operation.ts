@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { attempt, settle, type Settled } from '../../transport/settle';
-import { lookupBatches, type ScimUser, type UsersApi } from '../../transport/users';
+import { emailKey, lookupBatches, type ScimUser, type UsersApi } from '../../transport/users';
 import { forEachConcurrently } from '../concurrency';
 import { ItemFailure, type ItemResult, type RunSettings } from '../types';
 import { readEmail } from './input';
@@ -43,20 +43,20 @@ export async function executeBatch(this: IExecuteFunctions, users: UsersApi, set
 	if (firstBad >= 0 && !this.continueOnFail()) throw new ItemFailure(firstBad, (emails[firstBad] as { error: unknown }).error);
 
 	const valid = emails.flatMap((email) => (email.ok ? [email.value] : []));
-	const batches = lookupBatches([...new Map(valid.map((email) => [email.toLowerCase(), email])).values()]);
+	const batches = lookupBatches([...new Map(valid.map((email) => [emailKey(email), email])).values()]);
 	const lookups = new Map<string, Settled<ScimUser | undefined>>();
 	await forEachConcurrently(batches.length, settings.parallelism, async (batchIndex) => {
 		const batch = batches[batchIndex];
 		const found = await settle(users.findByEmails(batch));
 		for (const email of batch) {
-			const key = email.toLowerCase();
-			lookups.set(key, found.ok ? { ok: true, value: found.value.get(key) } : found);
+			const key = emailKey(email);
+			lookups.set(key, found.ok ? (found.value.get(key) as Settled<ScimUser | undefined>) : found);
 		}
 	});
 
 	return emails.map((email, itemIndex): ItemResult => {
 		if (!email.ok) return { itemIndex, outcome: email };
-		const lookup = lookups.get(email.value.toLowerCase()) as Settled<ScimUser | undefined>;
+		const lookup = lookups.get(emailKey(email.value)) as Settled<ScimUser | undefined>;
 		if (!lookup.ok) return { itemIndex, outcome: lookup };
 		return { itemIndex, outcome: attempt(() => outputFor(this, itemIndex, email.value, lookup.value)) };
 	});

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { ScimError } from '../../transport/errors';
 import { attempt, settle } from '../../transport/settle';
-import { patchOperationsFor, type ScimUser, type UsersApi } from '../../transport/users';
+import { emailKey, patchOperationsFor, type ScimUser, type UsersApi } from '../../transport/users';
 import { forEachConcurrently } from '../concurrency';
 import { ItemFailure, type ItemResult, type RunSettings } from '../types';
 import { InputError } from './input';
@@ -172,7 +172,7 @@ function isOwnerRefusal(error: unknown, change: Change): boolean {
 
 function readListedUser(context: IExecuteFunctions, itemIndex: number, listed: Map<string, Listed>): void {
 	const wanted = readNewUser(context, itemIndex);
-	const key = wanted.userName.toLowerCase();
+	const key = emailKey(wanted.userName);
 	const earlier = listed.get(key);
 	if (earlier) {
 		throw new InputError(
@@ -188,14 +188,14 @@ function readProtectedEmails(text: string): Set<string> {
 	return new Set(
 		text
 			.split(/[,;\n]/)
-			.map((email) => email.trim().toLowerCase())
+			.map((email) => emailKey(email.trim()))
 			.filter((email) => email !== ''),
 	);
 }
 
 /** Creates, updates and reactivations for the listed users, in input order. */
 function planUpdates(listed: Map<string, Listed>, qaseUsers: ScimUser[], protectedEmails: Set<string>): Change[] {
-	const byEmail = new Map(qaseUsers.map((user) => [String(user.userName).toLowerCase(), user]));
+	const byEmail = new Map(qaseUsers.map((user) => [emailKey(user.userName), user]));
 	const changes: Change[] = [];
 	for (const [key, { itemIndex, wanted }] of listed) {
 		if (protectedEmails.has(key)) continue;
@@ -222,7 +222,7 @@ function planRemovals(
 ): Change[] {
 	return qaseUsers
 		.filter((user) => {
-			const key = String(user.userName).toLowerCase();
+			const key = emailKey(user.userName);
 			return user.active !== false && !listed.has(key) && !protectedEmails.has(key);
 		})
 		.map((user) => ({
