@@ -13,7 +13,7 @@
 const crypto = require('node:crypto');
 const { startDemoEnvironment, stopOnSignals } = require('./demo-environment');
 // Okta's requests and the wait for n8n's executions, as the end-to-end tests make them
-const { oktaEvent, oktaEventHook, verifyEventHook, deliverEventHook, triggerAndWait } = require('../test/e2e/support');
+const { oktaEvent, oktaEventHook, verifyEventHook, deliverEventHook, triggerAndWait } = require('./n8n/okta');
 
 const OKTA_GROUP = 'qaseUsers';
 /** Joins Okta's qaseUsers group: onboarding must create them in Qase. */
