@@ -241,6 +241,22 @@ async function createContext(opts = {}) {
 // ---------------------------------------------------------------- CLI commands
 
 /**
+ * Starts an n8n command in its own process group (so stopping it stops its task runner too),
+ * tracked for the kill-on-exit handlers.
+ * @param {Context} ctx @param {string[]} args @param {NodeJS.ProcessEnv} env
+ */
+function spawnN8n(ctx, args, env) {
+	const child = spawn(ctx.runtime.nodeBin, [ctx.runtime.n8nBin, ...args], {
+		cwd: ctx.userFolder,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
+	liveChildren.add(child);
+	return child;
+}
+
+/**
  * Runs `n8n <args>` for this context and collects its output.
  * @param {Context} ctx @param {string[]} args
  * @param {{ timeoutMs?: number, env?: NodeJS.ProcessEnv }} [opts]
@@ -251,13 +267,7 @@ async function runCli(ctx, args, opts = {}) {
 	// 2.x starts a task broker even for CLI commands; give each process its own port so
 	// parallel runs (both versions, several folders) never collide on 5679.
 	const env = { ...ctx.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...(opts.env || {}) };
-	const child = spawn(ctx.runtime.nodeBin, [ctx.runtime.n8nBin, ...args], {
-		cwd: ctx.userFolder,
-		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
-	});
-	liveChildren.add(child);
+	const child = spawnN8n(ctx, args, env);
 	let stdout = '';
 	let stderr = '';
 	child.stdout?.on('data', (d) => (stdout += d));
@@ -545,13 +555,7 @@ async function startN8n(ctx, opts = {}) {
 		N8N_LOG_LEVEL: ctx.env.N8N_LOG_LEVEL || 'info',
 		...(opts.env || {}),
 	};
-	const child = spawn(ctx.runtime.nodeBin, [ctx.runtime.n8nBin, 'start'], {
-		cwd: ctx.userFolder,
-		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
-	});
-	liveChildren.add(child);
+	const child = spawnN8n(ctx, ['start'], env);
 	let output = '';
 	const onData = (/** @type {Buffer} */ d) => {
 		output += d;
@@ -695,6 +699,17 @@ async function postForCookie(url, p, body, browserId) {
 }
 
 /**
+ * The running server a REST call goes to: a URL, or a context with a started server.
+ * @param {string | Context} target @param {string} caller named in the error
+ */
+function serverOf(target, caller) {
+	const ctx = typeof target === 'string' ? null : target;
+	const url = ctx ? ctx.server?.url : /** @type {string} */ (target);
+	if (!url) throw new Error(`${caller}: no server URL (start n8n first)`);
+	return { ctx, url };
+}
+
+/**
  * Creates the owner account of a fresh instance (POST /rest/owner/setup) and returns a logged-in
  * session. When the owner already exists, logs in with the same email and password instead.
  * Password rules: 8-64 characters, at least one digit and one uppercase letter.
@@ -704,9 +719,7 @@ async function postForCookie(url, p, body, browserId) {
  * @returns {Promise<Session>}
  */
 async function setupOwner(target, owner) {
-	const ctx = typeof target === 'string' ? null : target;
-	const url = ctx ? ctx.server?.url : /** @type {string} */ (target);
-	if (!url) throw new Error('setupOwner: no server URL (start n8n first)');
+	const { ctx, url } = serverOf(target, 'setupOwner');
 	const browserId = crypto.randomUUID();
 	let session;
 	try {
@@ -733,9 +746,7 @@ async function setupOwner(target, owner) {
  * @returns {Promise<Session>}
  */
 async function login(target, user) {
-	const ctx = typeof target === 'string' ? null : target;
-	const url = ctx ? ctx.server?.url : /** @type {string} */ (target);
-	if (!url) throw new Error('login: no server URL (start n8n first)');
+	const { ctx, url } = serverOf(target, 'login');
 	const browserId = crypto.randomUUID();
 	const cookie = await postForCookie(url, '/rest/login', { emailOrLdapLoginId: user.email, email: user.email, password: user.password }, browserId);
 	const session = makeSession(url, cookie, browserId);
