@@ -71,6 +71,8 @@ function toScimError(err) {
 	if (type === 'entity.too.large') return new ScimError(413, `The request body exceeds ${MAX_BODY_BYTES} bytes`);
 	if (type === 'entity.parse.failed') return new ScimError(400, 'The request body is not valid JSON', 'invalidSyntax');
 	if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new ScimError(415, 'Unsupported body encoding');
+	// The client went away while injected latency held its request: nobody is left to answer.
+	if (type === 'stream.not.readable' || type === 'request.aborted') return new ScimError(400, 'The client closed the request before its body was read');
 	if (status && status >= 400 && status < 500) return new ScimError(status, String(/** @type {Error} */ (err).message));
 	console.error('sandbox: unexpected error', err);
 	return new ScimError(500, 'Internal server error');

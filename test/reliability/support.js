@@ -128,23 +128,6 @@ function busiestWindow(times, windowMs) {
 	return most;
 }
 
-/**
- * The sandbox logs "unexpected error ... stream is not readable" when a client gives up on a
- * write that injected latency still holds (the body can no longer be read, so the write never
- * happens). That is the node's timeout at work, expected here; other console errors pass.
- * @returns {() => void} restores console.error
- */
-function quietHeldWriteAborts() {
-	const original = console.error;
-	console.error = (...args) => {
-		if (args[0] === 'sandbox: unexpected error' && args[1]?.type === 'stream.not.readable') return;
-		original(...args);
-	};
-	return () => {
-		console.error = original;
-	};
-}
-
 /** @param {number} ms */
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -164,5 +147,4 @@ module.exports = {
 	busiestWindow,
 	pause,
 	errorItems,
-	quietHeldWriteAborts,
 };
