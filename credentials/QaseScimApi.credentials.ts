@@ -34,13 +34,13 @@ export class QaseScimApi implements ICredentialType {
 			required: true,
 			placeholder: 'e.g. https://app.qase.io/scim/v2',
 			description:
-				'The SCIM base URL shown in Qase. Must use HTTPS; plain HTTP is accepted only for a local server (127.0.0.1, localhost), such as the Qase SCIM sandbox.',
+				'The SCIM base URL shown in Qase. Must use HTTPS; plain HTTP is accepted only for a server on this machine (127.x.x.x, localhost, [::1]), such as the Qase SCIM sandbox.',
 		},
 		{
 			// A plain prefix test: n8n re-applies display conditions on every request, and a regex
 			// condition runs in a time-limited sandbox.
 			displayName:
-				'Plain HTTP is refused unless the host is this machine (127.0.0.1, localhost or [::1]): Qase serves SCIM only over HTTPS.',
+				'Plain HTTP is refused unless the host is this machine (127.x.x.x, localhost or [::1]): Qase serves SCIM only over HTTPS.',
 			name: 'httpsNotice',
 			type: 'notice',
 			default: '',

@@ -6,6 +6,7 @@
  */
 const { testCredential, listSearch } = require('../helpers/engine');
 const { sandboxTarget, useTarget, runQase, locate, QaseScim, QaseScimApi } = require('./support');
+const { startHostileServer, sendRaw } = require('../reliability/support');
 
 // The seeded workspace: its owner is what 409 and the credential test need.
 const context = useTarget(sandboxTarget, ({ target }) => context.target.sandbox.reset({ seed: true }));
@@ -93,7 +94,8 @@ describe('error statuses become clear per-item errors', () => {
 		expect(sandbox.counters().byMethod.POST).toBe(1);
 	});
 
-	test('non-HTTPS base URLs off loopback are refused before anything is sent', async () => {
+	// That nothing reaches the host is shown in test/reliability/secrets.test.js.
+	test('non-HTTPS base URLs off loopback are refused with a message naming HTTPS', async () => {
 		const result = await run({ operation: 'getAll', returnAll: true }, { baseUrl: 'http://qase.example.com/scim/v2', continueOnFail: true });
 		expect(result.items[0].json.error).toMatch(/must use HTTPS/);
 	});
@@ -112,9 +114,20 @@ describe('the credential test', () => {
 		expect(forbidden.message).toMatch(/SCIM is disabled/);
 	});
 
-	test('refuses plain HTTP off loopback without sending the token', async () => {
-		const result = await testCredential({ credentialType: QaseScimApi, data: { baseUrl: 'http://qase.example.com/scim/v2', token: context.target.token } });
-		expect(result.status).toBe('Error');
+	test('refuses plain HTTP off loopback without sending anything', async () => {
+		// 0.0.0.0 is not a loopback name, yet connecting to it reaches this machine's listener.
+		const listening = await startHostileServer((_req, res) => sendRaw(res, 200, JSON.stringify({ totalResults: 0, Resources: [] })));
+		try {
+			const baseUrl = `http://0.0.0.0:${listening.port}/scim/v2`;
+			const result = await testCredential({ credentialType: QaseScimApi, data: { baseUrl, token: context.target.token } });
+			expect(result.status).toBe('Error');
+			expect(listening.received).toEqual([]);
+			// The same URL on loopback passes: the refusal is the scheme's, not the server's.
+			const loopback = await testCredential({ credentialType: QaseScimApi, data: { baseUrl: `${listening.origin}/scim/v2`, token: 'x' } });
+			expect(loopback.status).toBe('OK');
+		} finally {
+			await listening.stop();
+		}
 	});
 });
 

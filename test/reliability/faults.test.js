@@ -6,8 +6,8 @@
  * requests past the node's timeout. Afterwards the sandbox must hold exactly the expected users in
  * exactly the expected states, and every input item must have its output item.
  *
- * The figures of the run are printed and written to last-run.json (committed: they are the
- * documented figures of the suite's last run, quoted in the README).
+ * The figures of the run are printed and written to last-run.json (git-ignored; the README quotes
+ * the figures of a run).
  */
 const fs = require('node:fs');
 const os = require('node:os');

