@@ -20,20 +20,24 @@ const TOKEN = 'test-token-3f9a1c77e2';
  *   caseInsensitiveUserName: boolean, parsesFilterEscapes: boolean }} Target
  */
 
-/** The Qase sandbox, empty (tests add their own users), rate limit off. @returns {Promise<Target>} */
-async function sandboxTarget() {
-	const sandbox = await startSandbox({ port: 0, token: TOKEN, seed: false, rateLimitPerMinute: 0 });
+/**
+ * The Qase sandbox; by default empty (tests add their own users) with its rate limit off.
+ * @param {{ token?: string, seed?: boolean, rateLimitPerMinute?: number }} [options]
+ * @returns {Promise<Target>}
+ */
+async function sandboxTarget({ token = TOKEN, seed = false, rateLimitPerMinute = 0 } = {}) {
+	const sandbox = await startSandbox({ port: 0, token, seed, rateLimitPerMinute });
 	return {
 		name: 'Qase sandbox',
 		baseUrl: sandbox.baseUrl,
 		caseInsensitiveUserName: true,
 		parsesFilterEscapes: true,
-		token: TOKEN,
+		token,
 		sandbox,
 		get ownerId() {
 			return sandbox.ownerId;
 		},
-		reset: () => sandbox.reset({ seed: false }),
+		reset: () => sandbox.reset({ seed }),
 		stop: () => sandbox.stop(),
 	};
 }

@@ -6,8 +6,7 @@
  */
 const http = require('node:http');
 
-const { startSandbox } = require('../../sandbox');
-const { runQase } = require('../node/support');
+const { runQase, sandboxTarget } = require('../node/support');
 
 /**
  * @typedef {import('../node/support').Target} Target
@@ -15,25 +14,13 @@ const { runQase } = require('../node/support');
  */
 
 /**
- * A Qase sandbox as a node-test target (the shared `sandboxTarget` always switches the
- * sandbox's own rate limit off and keeps one token; some tests here need either changed).
+ * A Qase sandbox as a node-test target, under this suite's own token (the token tests search
+ * every output for).
  * @param {{ token?: string, seed?: boolean, rateLimitPerMinute?: number }} [options]
  * @returns {Promise<Target & { sandbox: any }>}
  */
 async function startQaseSandbox({ token = 'reliability-token-5e1d0c', seed = false, rateLimitPerMinute = 0 } = {}) {
-	const sandbox = await startSandbox({ port: 0, token, seed, rateLimitPerMinute });
-	return {
-		name: 'Qase sandbox',
-		baseUrl: sandbox.baseUrl,
-		token,
-		caseInsensitiveUserName: true,
-		sandbox,
-		get ownerId() {
-			return sandbox.ownerId;
-		},
-		reset: () => sandbox.reset({ seed }),
-		stop: () => sandbox.stop(),
-	};
+	return /** @type {Promise<Target & { sandbox: any }>} */ (sandboxTarget({ token, seed, rateLimitPerMinute }));
 }
 
 /**

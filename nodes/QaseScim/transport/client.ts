@@ -28,14 +28,6 @@ export interface RetryPolicy {
 	baseDelayMs: number;
 }
 
-export interface RetryEvent {
-	attempt: number;
-	waitMs: number;
-	error: ScimError;
-	method: string;
-	path: string;
-}
-
 export interface ScimClientOptions {
 	baseUrl: string;
 	send: SendRequest;
@@ -43,7 +35,6 @@ export interface ScimClientOptions {
 	retry?: Partial<RetryPolicy>;
 	requestsPerMinute?: number;
 	timeoutMs?: number;
-	onRetry?: (event: RetryEvent) => void;
 	/** Values (the token) to hide should a server echo them in an error. */
 	secrets?: string[];
 }
@@ -112,10 +103,6 @@ export class ScimClient {
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	}
 
-	sleep(ms: number): Promise<void> {
-		return this.options.sleep(ms);
-	}
-
 	/** Sends one request, no retries; throws ScimError for anything but a 2xx with a usable body. */
 	async sendOnce(method: HttpRequest['method'], path: string, options: Omit<SendOptions, 'repeatable'> = {}): Promise<ScimResponse> {
 		await this.limiter.acquire();
@@ -141,7 +128,7 @@ export class ScimClient {
 
 	/** Sends a request, retrying what is safe to retry within the retry policy. */
 	async request(method: HttpRequest['method'], path: string, options: SendOptions): Promise<ScimResponse> {
-		return await this.withRetries(method, path, async () => await this.sendOnce(method, path, options), options.repeatable);
+		return await this.withRetries(async () => await this.sendOnce(method, path, options), options.repeatable);
 	}
 
 	/**
@@ -149,7 +136,7 @@ export class ScimClient {
 	 * A 429 is always retried (the server refused the request, so nothing happened); other
 	 * retryable failures only when `repeatable`.
 	 */
-	async withRetries<T>(method: string, path: string, attempt: () => Promise<T>, repeatable: boolean): Promise<T> {
+	async withRetries<T>(attempt: () => Promise<T>, repeatable: boolean): Promise<T> {
 		let waitedMs = 0;
 		for (let attemptNumber = 1; ; attemptNumber++) {
 			const outcome = await settle(attempt());
@@ -160,7 +147,6 @@ export class ScimClient {
 			if (!mayRetry || attemptNumber >= this.retryPolicy.maxAttempts) throw error;
 			const waitMs = this.delayBefore(attemptNumber, error);
 			if (waitedMs + waitMs > this.retryPolicy.maxWaitMs) throw error;
-			this.options.onRetry?.({ attempt: attemptNumber, waitMs, error, method, path });
 			waitedMs += waitMs;
 			await this.options.sleep(waitMs);
 		}
@@ -185,8 +171,8 @@ export function interpretResponse(response: HttpResponse, method?: string): Scim
 	let body = response.body;
 	if (typeof body === 'string' || Buffer.isBuffer(body)) {
 		const text = body.toString();
-		const parsed = text.trim() === '' ? { value: undefined } : parseJson(text);
-		if (parsed) {
+		const parsed = text.trim() === '' ? { ok: true as const, value: undefined } : attempt(() => JSON.parse(text) as unknown);
+		if (parsed.ok) {
 			body = parsed.value;
 		} else if (status >= 200 && status < 300) {
 			throw new ScimError({
@@ -206,15 +192,6 @@ export function interpretResponse(response: HttpResponse, method?: string): Scim
 		return { status, body };
 	}
 	throw errorFromResponse(status, body, headers, method);
-}
-
-/** The parsed value, or undefined when the text is not JSON. */
-function parseJson(text: string): { value: unknown } | undefined {
-	try {
-		return { value: JSON.parse(text) };
-	} catch {
-		return undefined;
-	}
 }
 
 function lowerCaseKeys(headers: Record<string, unknown>): Record<string, unknown> {

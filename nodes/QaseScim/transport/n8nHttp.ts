@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { ScimClient, type RetryEvent, type RetryPolicy, type SendRequest } from './client';
+import { ScimClient, type RetryPolicy, type SendRequest } from './client';
 
 export const CREDENTIAL_TYPE = 'qaseScimApi';
 
@@ -9,7 +9,6 @@ export interface ClientSettings {
 	retry?: Partial<RetryPolicy>;
 	requestsPerMinute?: number;
 	timeoutMs?: number;
-	onRetry?: (event: RetryEvent) => void;
 }
 
 /**

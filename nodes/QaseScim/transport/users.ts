@@ -1,8 +1,6 @@
 import type { ScimClient } from './client';
 import { ScimError } from './errors';
 import { emailKey, userNameIn } from './filter';
-
-export { emailKey };
 import { collectPages, readListResponse, type ListPage } from './pagination';
 import { settle, type Settled } from './settle';
 
@@ -92,23 +90,14 @@ export class UsersApi {
 		return page.resources.find((user) => sameEmail(user.userName, email));
 	}
 
-	/**
-	 * Looks many emails up with few requests: `or` filters of up to LOOKUP_BATCH_SIZE emails.
-	 * A server that refuses such a filter is asked one email at a time from then on, and then
-	 * one refused email fails only itself. Keys of the result are `emailKey`s.
-	 */
-	async findByEmails(emails: string[]): Promise<Map<string, Settled<ScimUser | undefined>>> {
-		const found = new Map<string, Settled<ScimUser | undefined>>();
-		const unique = [...new Map(emails.map((email) => [emailKey(email), email])).values()];
-		for (const batch of lookupBatches(unique)) {
-			for (const [key, outcome] of await this.lookupBatch(batch)) found.set(key, outcome);
-		}
-		return found;
-	}
-
 	private batchFiltersRefused = false;
 
-	private async lookupBatch(emails: string[]): Promise<Map<string, Settled<ScimUser | undefined>>> {
+	/**
+	 * Looks one batch of emails (see `lookupBatches`) up with one `or` filter. A server that
+	 * refuses such a filter is asked one email at a time from then on, and then one refused email
+	 * fails only itself. Keys of the result are `emailKey`s.
+	 */
+	async findBatchByEmail(emails: string[]): Promise<Map<string, Settled<ScimUser | undefined>>> {
 		const results = new Map<string, Settled<ScimUser | undefined>>();
 		if (emails.length > 1 && !this.batchFiltersRefused) {
 			const outcome = await settle(
@@ -172,8 +161,6 @@ export class UsersApi {
 
 		let previousAttemptUnclear = false;
 		return await this.client.withRetries(
-			'POST',
-			'/Users',
 			async () => {
 				if (previousAttemptUnclear) {
 					// One request, no retries of its own: a failure here is this attempt's failure.
@@ -211,8 +198,6 @@ export class UsersApi {
 	async delete(id: string): Promise<boolean> {
 		let previousAttemptUnclear = false;
 		return await this.client.withRetries(
-			'DELETE',
-			userPath(id),
 			async () => {
 				const sent = await settle(this.client.sendOnce('DELETE', userPath(id)));
 				if (sent.ok) return true;

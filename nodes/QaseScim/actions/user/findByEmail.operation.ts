@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { attempt, settle, type Settled } from '../../transport/settle';
-import { emailKey, lookupBatches, type ScimUser, type UsersApi } from '../../transport/users';
+import { emailKey } from '../../transport/filter';
+import { lookupBatches, type ScimUser, type UsersApi } from '../../transport/users';
 import { forEachConcurrently } from '../concurrency';
 import { ItemFailure, type ItemResult, type RunSettings } from '../types';
 import { readEmail } from './input';
@@ -47,7 +48,7 @@ export async function executeBatch(this: IExecuteFunctions, users: UsersApi, set
 	const lookups = new Map<string, Settled<ScimUser | undefined>>();
 	await forEachConcurrently(batches.length, settings.parallelism, async (batchIndex) => {
 		const batch = batches[batchIndex];
-		const found = await settle(users.findByEmails(batch));
+		const found = await settle(users.findBatchByEmail(batch));
 		for (const email of batch) {
 			const key = emailKey(email);
 			lookups.set(key, found.ok ? (found.value.get(key) as Settled<ScimUser | undefined>) : found);

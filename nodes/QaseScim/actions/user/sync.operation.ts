@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { ScimError } from '../../transport/errors';
 import { attempt, settle } from '../../transport/settle';
-import { emailKey, patchOperationsFor, type ScimUser, type UsersApi } from '../../transport/users';
+import { emailKey } from '../../transport/filter';
+import { patchOperationsFor, type ScimUser, type UsersApi } from '../../transport/users';
 import { forEachConcurrently } from '../concurrency';
 import { ItemFailure, type ItemResult, type RunSettings } from '../types';
 import { InputError } from './input';
@@ -95,7 +96,7 @@ interface Change {
 	operations?: object[];
 }
 
-/** A listed user, keyed by lower-cased email. */
+/** A listed user, keyed by `emailKey`. */
 interface Listed {
 	itemIndex: number;
 	wanted: NewUser;
@@ -230,7 +231,7 @@ function planRemovals(
 			email: user.userName,
 			itemIndex: 0,
 			id: user.id,
-			operations: action === 'deactivate' ? [{ op: 'Replace', path: 'active', value: false }] : undefined,
+			operations: action === 'deactivate' ? patchOperationsFor(user, { active: false }) : undefined,
 		}));
 }
 
